@@ -1,0 +1,1 @@
+"""treaty-timeline: a historical treaty timeline tracker."""
