@@ -1,0 +1,1 @@
+"""The database layer: tables, engine setup, migrations and queries. Knows nothing of the UI."""
