@@ -1,0 +1,75 @@
+"""The command line as a user meets it: output, and one-line errors that change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from timeline.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_overview_lists_the_founding_treaties(
+    capsys: pytest.CaptureFixture[str], seeded_path: Path
+) -> None:
+    code, out, err = run(capsys, "--db", str(seeded_path))
+    assert code == 0, err
+    assert "5 treaties" in out
+    for slug in ("sino-soviet-1950", "ussr-dprk-1961", "russia-dprk-2000", "russia-dprk-2024"):
+        assert slug in out
+    assert "10 September 1961 (uncertain)" in out
+    assert "4 automatic defence" in out and "2 consultation" in out
+
+
+def test_a_new_database_is_seeded_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "new" / "t.db"
+    code, out, _ = run(capsys, "--db", str(path))
+    assert code == 0 and "seeded with the founding records" in out
+    code, out, _ = run(capsys, "seed", "--db", str(path))
+    assert code == 0 and "nothing to add" in out
+
+
+def test_environment_variable_chooses_the_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TREATY_TIMELINE_DB", str(tmp_path / "env.db"))
+    code, out, _ = run(capsys, "where")
+    assert code == 0 and out.strip() == str(tmp_path / "env.db")
+    # --db wins over the environment, before or after the command.
+    code, out, _ = run(capsys, "where", "--db", str(tmp_path / "flag.db"))
+    assert out.strip() == str(tmp_path / "flag.db")
+
+
+def test_a_file_that_is_not_a_database_gets_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text("Dear editor,\n" * 50)
+    code, out, err = run(capsys, "--db", str(path))
+    assert code == 1
+    assert err.count("\n") == 1 and "not a treaty-timeline database" in err
+    assert "Traceback" not in err + out
+    assert path.read_text() == "Dear editor,\n" * 50
+
+
+def test_an_unwritable_location_gets_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "--db", str(blocker / "sub" / "t.db"))
+    assert code == 1
+    assert err.startswith("treaty-timeline: error:") and err.count("\n") == 1
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
