@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.errors import NotFound
-from db.models import Citation, Event, Provision, Source, State, Treaty, TreatyParty
+from db.models import (
+    Citation,
+    Event,
+    EventState,
+    Provision,
+    Source,
+    State,
+    Treaty,
+    TreatyParty,
+)
 
 COUNTED = {
     "treaties": Treaty,
@@ -49,3 +61,97 @@ def treaty_by_slug(session: Session, slug: str) -> Treaty:
     if treaty is None:
         raise NotFound(f"no treaty with the slug {slug!r}")
     return treaty
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere (% and _ escaped with backslash)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def find_treaties(
+    session: Session,
+    *,
+    state_ids: Sequence[int] | None = None,
+    in_force_from: dt.date | None = None,
+    in_force_to: dt.date | None = None,
+    signed_from: dt.date | None = None,
+    signed_to: dt.date | None = None,
+    min_strength: int | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+) -> list[Treaty]:
+    """Treaties matching every filter given, in order of signature.
+
+    in_force_from/to: the treaty was in force at some time in [from, to], counting from entry
+    into force (or signature where that is unknown) to its end, exclusive."""
+    statement = select(Treaty).options(_with_parties())
+    if state_ids is not None:
+        parties = select(TreatyParty.treaty_id).where(col(TreatyParty.state_id).in_(state_ids))
+        statement = statement.where(col(Treaty.id).in_(parties))
+    if in_force_to is not None:
+        starts = func.coalesce(Treaty.in_force_on, Treaty.signed_on)
+        statement = statement.where(starts.is_not(None), starts <= in_force_to)
+    if in_force_from is not None:
+        statement = statement.where(
+            or_(col(Treaty.ended_on).is_(None), col(Treaty.ended_on) > in_force_from)
+        )
+    if signed_from is not None:
+        statement = statement.where(col(Treaty.signed_on) >= signed_from)
+    if signed_to is not None:
+        statement = statement.where(col(Treaty.signed_on) <= signed_to)
+    if min_strength is not None:
+        statement = statement.where(col(Treaty.strength) >= min_strength)
+    if text:
+        pattern = _like_pattern(text)
+        clauses = select(Provision.treaty_id).where(
+            or_(
+                func.lower(Provision.text).like(pattern, escape="\\"),
+                func.lower(Provision.conditions).like(pattern, escape="\\"),
+            )
+        )
+        statement = statement.where(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (
+                        Treaty.title,
+                        Treaty.short_title,
+                        Treaty.slug,
+                        Treaty.summary,
+                        Treaty.notes,
+                    )
+                ),
+                col(Treaty.id).in_(clauses),
+            )
+        )
+    statement = statement.order_by(
+        col(Treaty.signed_on).is_(None), col(Treaty.signed_on), col(Treaty.slug)
+    ).limit(limit)
+    return list(session.exec(statement).all())
+
+
+def find_events(
+    session: Session,
+    *,
+    state_ids: Sequence[int] | None = None,
+    happened_from: dt.date | None = None,
+    happened_to: dt.date | None = None,
+    treaty_id: int | None = None,
+) -> list[Event]:
+    """Events in date order. With state_ids: events naming one of those states, or tied to a
+    treaty one of them is party to."""
+    statement = select(Event).options(selectinload(Event.states))  # type: ignore[arg-type]
+    if state_ids is not None:
+        named = select(EventState.event_id).where(col(EventState.state_id).in_(state_ids))
+        treaties = select(TreatyParty.treaty_id).where(col(TreatyParty.state_id).in_(state_ids))
+        statement = statement.where(
+            or_(col(Event.id).in_(named), col(Event.treaty_id).in_(treaties))
+        )
+    if happened_from is not None:
+        statement = statement.where(col(Event.happened_on) >= happened_from)
+    if happened_to is not None:
+        statement = statement.where(col(Event.happened_on) <= happened_to)
+    if treaty_id is not None:
+        statement = statement.where(Event.treaty_id == treaty_id)
+    return list(session.exec(statement.order_by(col(Event.happened_on), col(Event.key))).all())

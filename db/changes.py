@@ -1,0 +1,168 @@
+"""Writes. Each function works inside the caller's session and transaction; the caller commits.
+
+Values arrive validated (timeline/forms.py); the database's own constraints are the last line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.errors import DatabaseError, NotFound
+from db.models import Provision, Treaty, TreatyParty, utc_now
+
+PARTY_COLUMNS = (
+    "role",
+    "signer",
+    "signer_title",
+    "ratified_on",
+    "ratified_precision",
+    "notes",
+)
+PROVISION_COLUMNS = (
+    "article",
+    "obligation",
+    "security",
+    "conditions",
+    "text",
+    "text_status",
+    "language",
+    "translation_note",
+)
+
+
+class EditConflict(DatabaseError):
+    """The record changed since the user loaded it; their save would overwrite that change."""
+
+
+def treaty_id_by_slug(session: Session, slug: str) -> int:
+    found = session.exec(select(Treaty.id).where(Treaty.slug == slug)).first()
+    if found is None:
+        raise NotFound(f"no treaty with the slug {slug!r}")
+    return found
+
+
+def slug_exists(session: Session, slug: str) -> bool:
+    return session.exec(select(Treaty.id).where(Treaty.slug == slug)).first() is not None
+
+
+def create_treaty(
+    session: Session,
+    values: dict[str, Any],
+    *,
+    replaces: str | None = None,
+    parties: Sequence[dict[str, Any]] = (),
+    provisions: Sequence[dict[str, Any]] = (),
+) -> Treaty:
+    treaty = Treaty(**values)
+    if replaces:
+        treaty.replaces_id = treaty_id_by_slug(session, replaces)
+    session.add(treaty)
+    session.flush()
+    _set_parties(session, treaty, parties)
+    _set_provisions(session, treaty, provisions)
+    return treaty
+
+
+def update_treaty(
+    session: Session,
+    slug: str,
+    values: dict[str, Any],
+    *,
+    replaces: str | None = None,
+    parties: Sequence[dict[str, Any]] | None = None,
+    provisions: Sequence[dict[str, Any]] | None = None,
+    expected_version: int | None = None,
+) -> Treaty:
+    """Change a treaty. With expected_version, refuse if someone saved in between."""
+    treaty = session.exec(select(Treaty).where(Treaty.slug == slug)).first()
+    if treaty is None:
+        raise NotFound(f"no treaty with the slug {slug!r}")
+    if expected_version is not None and treaty.version != expected_version:
+        raise EditConflict(
+            f"{slug} was changed by someone else since you opened it"
+            f" (version {expected_version} -> {treaty.version});"
+            " reload it and apply your change again"
+        )
+    for name, value in values.items():
+        setattr(treaty, name, value)
+    treaty.replaces_id = treaty_id_by_slug(session, replaces) if replaces else None
+    treaty.version += 1
+    treaty.updated_at = utc_now()
+    session.add(treaty)
+    session.flush()
+    if parties is not None:
+        _set_parties(session, treaty, parties)
+    if provisions is not None:
+        _set_provisions(session, treaty, provisions)
+    return treaty
+
+
+def delete_treaty(session: Session, slug: str) -> None:
+    """Delete a treaty with its parties, provisions and citations (events are kept, untied)."""
+    treaty = session.exec(select(Treaty).where(Treaty.slug == slug)).first()
+    if treaty is None:
+        raise NotFound(f"no treaty with the slug {slug!r}")
+    session.delete(treaty)
+    session.flush()
+
+
+def _set_parties(session: Session, treaty: Treaty, parties: Sequence[dict[str, Any]]) -> None:
+    """Make the treaty's parties these; rows kept for the same state and role keep their
+    citations."""
+    existing = {
+        (p.state_id, p.role): p
+        for p in session.exec(select(TreatyParty).where(TreatyParty.treaty_id == treaty.id))
+    }
+    wanted = {(p["state_id"], p["role"]): p for p in parties}
+    for key, row in existing.items():
+        if key not in wanted:
+            session.delete(row)
+    session.flush()
+    for key, data in wanted.items():
+        row = existing.get(key) or TreatyParty(treaty_id=treaty.id, state_id=key[0])
+        for name in PARTY_COLUMNS:
+            setattr(row, name, data.get(name))
+        session.add(row)
+    session.flush()
+
+
+def _set_provisions(session: Session, treaty: Treaty, provisions: Sequence[dict[str, Any]]) -> None:
+    """Make the treaty's provisions these, in this order. A clause keeps its row (and its
+    citations) when its article is unchanged, else the row at the same position is reused."""
+    existing = list(
+        session.exec(
+            select(Provision)
+            .where(Provision.treaty_id == treaty.id)
+            .order_by(col(Provision.position))
+        )
+    )
+    by_article = {p.article: p for p in existing if p.article}
+    unused = list(existing)
+    chosen: list[Provision | None] = []
+    for data in provisions:
+        row = by_article.get(data.get("article")) if data.get("article") else None
+        if row is not None and row in unused:
+            unused.remove(row)
+        else:
+            row = None
+        chosen.append(row)
+    for index, row in enumerate(chosen):
+        if row is None and unused:
+            chosen[index] = unused.pop(0)
+    for row in unused:
+        session.delete(row)
+    # Park kept rows on free positions first, so reordering never collides on (treaty, position).
+    for row in chosen:
+        if row is not None:
+            row.position = -row.id  # type: ignore[operator]
+            session.add(row)
+    session.flush()
+    for position, (row, data) in enumerate(zip(chosen, provisions, strict=True), start=1):
+        row = row or Provision(treaty_id=treaty.id)
+        row.position = position
+        for name in PROVISION_COLUMNS:
+            setattr(row, name, data.get(name))
+        session.add(row)
+    session.flush()

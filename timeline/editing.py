@@ -1,0 +1,108 @@
+"""Add, edit and delete treaties: validation and the write in one transaction, so a refused
+change leaves the database exactly as it was. The CLI and the terminal UI both call these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import Session
+
+from db.changes import create_treaty, delete_treaty, slug_exists, update_treaty
+from db.errors import DatabaseError
+from db.schema import explain
+from timeline.dates import DateOrder
+from timeline.forms import TreatyInput, editable_values, validate_treaty
+from timeline.records import StateIndex, TreatyRecord, load_treaty
+
+
+def _validate(
+    session: Session,
+    raw: Mapping[str, Any],
+    order: DateOrder | str,
+    current_slug: str | None = None,
+) -> TreatyInput:
+    return validate_treaty(
+        raw,
+        StateIndex(session),
+        slug_taken=lambda s: slug_exists(session, s),
+        treaty_exists=lambda s: slug_exists(session, s),
+        order=order,
+        current_slug=current_slug,
+    )
+
+
+def _integrity(error: IntegrityError) -> DatabaseError:
+    message = str(error.orig).lower()
+    if "unique" in message and "slug" in message:
+        return DatabaseError("that slug is already used by another treaty")
+    return DatabaseError(f"the database refused the change: {error.orig}")
+
+
+def add_treaty(
+    engine: Engine, raw: Mapping[str, Any], order: DateOrder | str = DateOrder.STRICT
+) -> TreatyRecord:
+    with Session(engine) as session:
+        try:
+            data = _validate(session, raw, order)
+            treaty = create_treaty(
+                session,
+                data.values,
+                replaces=data.replaces,
+                parties=data.parties,
+                provisions=data.provisions,
+            )
+            session.commit()
+            return load_treaty(session, treaty.slug)
+        except IntegrityError as error:
+            session.rollback()
+            raise _integrity(error) from error
+        except SQLAlchemyError as error:
+            session.rollback()
+            raise DatabaseError(explain(error)) from error
+
+
+def edit_treaty(
+    engine: Engine,
+    slug: str,
+    changes: Mapping[str, Any],
+    order: DateOrder | str = DateOrder.STRICT,
+    expected_version: int | None = None,
+) -> TreatyRecord:
+    """Apply `changes` (user-facing fields) to the treaty; parties or provisions are replaced
+    only when given."""
+    with Session(engine) as session:
+        try:
+            current = load_treaty(session, slug)
+            raw = editable_values(current)
+            raw.update(changes)
+            data = _validate(session, raw, order, current_slug=slug)
+            update_treaty(
+                session,
+                slug,
+                data.values,
+                replaces=data.replaces,
+                parties=data.parties if "parties" in changes else None,
+                provisions=data.provisions if "provisions" in changes else None,
+                expected_version=expected_version,
+            )
+            session.commit()
+            return load_treaty(session, data.values["slug"])
+        except IntegrityError as error:
+            session.rollback()
+            raise _integrity(error) from error
+        except SQLAlchemyError as error:
+            session.rollback()
+            raise DatabaseError(explain(error)) from error
+
+
+def remove_treaty(engine: Engine, slug: str) -> None:
+    with Session(engine) as session:
+        try:
+            delete_treaty(session, slug)
+            session.commit()
+        except SQLAlchemyError as error:
+            session.rollback()
+            raise DatabaseError(explain(error)) from error
