@@ -227,7 +227,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from timeline.compare import compare
-    from timeline.records import load_treaties, treaties_of_states
+    from timeline.records import StateIndex, load_treaties, treaties_of_states
 
     if len(args.slugs) < 2:
         raise UserError("compare needs two or more treaty slugs")
@@ -236,16 +236,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     database = _open(args)
     with Session(database.engine) as session:
         records = load_treaties(session, args.slugs)
-        # Treaties binding the same continuing parties tell what lay in between.
+        # Treaties of the continuing parties all share tell what lay in between; compare()
+        # keeps those binding every one of them.
         shared = set.intersection(*({p.state.continuity_id for p in r.parties} for r in records))
-        lineage = [
-            s_id
-            for r in records
-            for p in r.parties
-            if p.state.continuity_id in shared
-            for s_id in (p.state.id,)
-        ]
-        context = treaties_of_states(session, lineage) if shared else []
+        lineage = [s.id for s in StateIndex(session).by_id.values() if s.continuity_id in shared]
+        context = treaties_of_states(session, lineage) if lineage else []
     result = compare(records, context=context)
     if args.json:
         _print_json(result.to_dict())

@@ -69,7 +69,7 @@ def treaty_panel(t: TreatyRecord, events: list[EventRecord]) -> RenderableType:
                 ),
                 ("in force", views.shown(t.in_force, t.in_force_uncertain)),
                 ("ended", views.ended_text(t)),
-                ("in force for", views.in_force_duration(t)),
+                ("in force for", views.in_force_text(t)),
                 ("term", views.term_text(t) + (f" ({t.term_note})" if t.term_note else "")),
                 (
                     "strength",
@@ -167,4 +167,68 @@ def history_view(result, width: int = 48) -> RenderableType:  # type: ignore[no-
         )
     parts.append(table)
     parts.extend(Text(f"note: {note}", style="italic") for note in result.notes)
+    return Group(*parts)
+
+
+def diff_text(diff, later_text: str | None) -> Text:  # type: ignore[no-untyped-def]
+    """The later clause with added words in green and removed words struck through in red."""
+    if diff is None:
+        return Text(later_text or "(no text recorded)")
+    text = Text()
+    for segment in diff.segments:
+        style = {"insert": "bold green", "delete": "red strike"}.get(segment.op, "")
+        if text:
+            text.append(" ")
+        text.append(segment.text, style=style)
+    return text
+
+
+def comparison_view(result) -> RenderableType:  # type: ignore[no-untyped-def]
+    """Treaties side by side in columns: fields, strength bars, aligned clauses, the verdict."""
+    names = [t.name for t in result.treaties]
+    fields = Table(title="Side by side", title_justify="left", show_lines=True)
+    fields.add_column("", style="bold", no_wrap=True)
+    for name in names:
+        fields.add_column(name, ratio=1)
+    for row in result.fields:
+        style = "" if row.same else "yellow"
+        fields.add_row(row.label, *(Text(v, style=style) for v in row.values))
+    fields.add_row(
+        "strength bar",
+        *(
+            Text(
+                "█" * (t.strength + 1) if t.strength is not None else "not coded",
+                style=STRENGTH_STYLES.get(t.strength, "dim"),
+            )
+            for t in result.treaties
+        ),
+    )
+    parts: list[RenderableType] = [fields]
+    parts.extend(Text(note, style="italic") for note in result.succession_notes)
+    if result.clauses:
+        clauses = Table(
+            title="Security clauses, aligned by obligation (green: added, red: removed)",
+            title_justify="left",
+            show_lines=True,
+        )
+        clauses.add_column("obligation", style="bold", no_wrap=True)
+        for name in names:
+            clauses.add_column(name, ratio=1)
+        for row in result.clauses:
+            cells = []
+            for cell, diff in zip(row.cells, row.diffs, strict=True):
+                if cell is None:
+                    cells.append(Text("none", style="dim"))
+                    continue
+                body = Text(f"{cell.label}\n", style="bold")
+                body.append_text(diff_text(diff, cell.text))
+                if diff is not None:
+                    body.append(f"\n{round(diff.kept * 100)}% of the earlier words kept", "dim")
+                cells.append(body)
+            clauses.add_row(row.obligation, *cells)
+        parts.append(clauses)
+    else:
+        parts.append(Text("No security clauses recorded for these treaties.", style="dim"))
+    parts.append(Text("Verdict", style="bold underline"))
+    parts.extend(Text(f"• {line}") for line in result.verdict)
     return Group(*parts)

@@ -23,55 +23,65 @@ def shown(value: PartialDate | None, uncertain: bool = False, unknown: str = "un
     return value.display() + (" (uncertain)" if uncertain else "")
 
 
-def months_text(months: int) -> str:
-    years, rest = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(f"{years} year{'s' if years != 1 else ''}")
-    if rest:
-        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
-    return ", ".join(parts)
+def period_text(months: int, adjective: bool = False) -> str:
+    """ "10 years", "18 months"; as an adjective "5-year", "18-month"."""
+    count, unit = (months // 12, "year") if months % 12 == 0 else (months, "month")
+    if adjective:
+        return f"{count}-{unit}"
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
-def period_text(months: int) -> str:
-    """As an adjective: "5-year", "18-month"."""
-    return f"{months // 12}-year" if months % 12 == 0 else f"{months}-month"
+def renewal_text(t: TreatyRecord) -> str:
+    periods = f" for {period_text(t.renewal_months, True)} periods" if t.renewal_months else ""
+    if t.renewal == "automatic":
+        return f", renewed automatically{periods}"
+    if t.renewal == "by-agreement":
+        return f", renewable by agreement{periods}"
+    if t.renewal == "none":
+        return ", not renewable"
+    return ""
 
 
 def term_text(t: TreatyRecord) -> str:
     """ "10 years, renewed automatically for 5-year periods", "unlimited duration", "unknown"."""
-    parts = []
     if t.indefinite:
-        parts.append("unlimited duration")
-    elif t.term_months:
-        parts.append(months_text(t.term_months))
-    if t.renewal == "automatic":
-        period = f" for {period_text(t.renewal_months)} periods" if t.renewal_months else ""
-        parts.append(f"renewed automatically{period}")
-    elif t.renewal == "by-agreement":
-        parts.append("renewable by agreement")
-    elif t.renewal == "none":
-        parts.append("not renewable")
-    return ", ".join(parts) if parts else "unknown"
+        return "unlimited duration"
+    if t.term_months:
+        return period_text(t.term_months) + renewal_text(t)
+    return t.term_note or "unknown"
+
+
+def signed_text(t: TreatyRecord) -> str:
+    date = shown(t.signed, t.signed_uncertain)
+    return f"{date}, {t.signed_place}" if t.signed_place else date
 
 
 def ended_text(t: TreatyRecord) -> str:
     if t.ended is None:
-        return f"not ended ({t.end_reason})" if t.end_reason else "not ended"
-    reason = f" ({t.end_reason})" if t.end_reason else ""
-    return shown(t.ended, t.ended_uncertain) + reason
+        return f"date unknown ({t.end_reason})" if t.end_reason else "not ended"
+    date = shown(t.ended, t.ended_uncertain)
+    return f"{date} ({t.end_reason})" if t.end_reason else date
 
 
-def in_force_duration(t: TreatyRecord, today: dt.date | None = None) -> str:
-    """How long the treaty has been or was in force, saying where it is counted from."""
-    start, basis = (t.in_force, "entry into force") if t.in_force else (t.signed, "signature")
+def in_force_text(t: TreatyRecord, today: dt.date | None = None) -> str:
+    """How long the treaty was (or has been) in force, from entry into force or signature."""
+    today = today or dt.date.today()
+    start = t.starts
     if start is None:
         return "unknown"
-    end = t.ended or PartialDate.from_parts(today or dt.date.today(), "day")
-    if end.first_day < start.first_day:
-        return "unknown"
-    span = describe_duration(start, end)
-    return f"{span} from {basis}" + ("" if t.ended else " (still in force)")
+    since = "" if t.in_force else " from signature"
+    uncertain = (t.in_force_uncertain if t.in_force else t.signed_uncertain) or (
+        t.ended is not None and t.ended_uncertain
+    )
+    flag = " (uncertain)" if uncertain else ""
+    if t.ended is not None:
+        if t.ended.last_day < start.first_day:
+            return "unknown (ends before it starts)"
+        return describe_duration(start, t.ended) + since + flag
+    if start.first_day > today:
+        return f"not yet in force (from {start.display()})"
+    as_of = PartialDate.from_parts(today, "day").display()
+    return f"in force for {describe_duration(start, today)}{since}{flag}, as of {as_of}"
 
 
 def party_names(t: TreatyRecord) -> list[str]:
