@@ -7,6 +7,7 @@ TREATY_TIMELINE_DEBUG=1 to see one)."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -485,6 +486,9 @@ def _add_date_order(sub: argparse.ArgumentParser) -> None:
     )
 
 
+# Modules with an add_commands(subparsers, common_parser) function, for larger command groups.
+PLUGGED_COMMANDS: tuple[str, ...] = ()
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "overview": (cmd_overview, "counts and the treaties in the database (the default)"),
     "list": (cmd_list, "list treaties, with filters"),
@@ -554,6 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_date_order(subs["edit"])
     subs["delete"].add_argument("slug")
     subs["delete"].add_argument("--yes", action="store_true", help="do not ask")
+    for module in PLUGGED_COMMANDS:
+        # Each module adds its own subcommands; their heavy imports stay inside the handlers.
+        importlib.import_module(module).add_commands(commands, common)
     return parser
 
 
