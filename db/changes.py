@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.errors import DatabaseError, NotFound
-from db.models import Provision, Treaty, TreatyParty, utc_now
+from db.models import Event, Provision, Treaty, TreatyParty, utc_now
 
 PARTY_COLUMNS = (
     "role",
@@ -166,3 +166,21 @@ def _set_provisions(session: Session, treaty: Treaty, provisions: Sequence[dict[
             setattr(row, name, data.get(name))
         session.add(row)
     session.flush()
+
+
+def create_event(
+    session: Session, values: dict[str, Any], *, treaty_slug: str | None, state_ids: Sequence[int]
+) -> Event:
+    from db.models import State
+
+    event = Event(**values)
+    if treaty_slug:
+        event.treaty_id = treaty_id_by_slug(session, treaty_slug)
+    event.states = [session.get(State, state_id) for state_id in state_ids]  # type: ignore[misc]
+    session.add(event)
+    session.flush()
+    return event
+
+
+def event_key_exists(session: Session, key: str) -> bool:
+    return session.exec(select(Event.id).where(Event.key == key)).first() is not None

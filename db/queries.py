@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
@@ -155,3 +157,128 @@ def find_events(
     if treaty_id is not None:
         statement = statement.where(Event.treaty_id == treaty_id)
     return list(session.exec(statement.order_by(col(Event.happened_on), col(Event.key))).all())
+
+
+# -- paged browsing: only the rows on screen are ever loaded -----------------------------------
+
+
+@dataclass(frozen=True)
+class TreatyFilter:
+    """Filters for browsing, as plain values; every field None means no filter."""
+
+    state_ids: tuple[int, ...] | None = None
+    active_from: dt.date | None = None  # in force at some time in [active_from, active_to]
+    active_to: dt.date | None = None
+    min_strength: int | None = None
+    text: str | None = None
+
+
+def _browse_where(statement, f: TreatyFilter):  # type: ignore[no-untyped-def]
+    if f.state_ids is not None:
+        parties = select(TreatyParty.treaty_id).where(col(TreatyParty.state_id).in_(f.state_ids))
+        statement = statement.where(col(Treaty.id).in_(parties))
+    starts = func.coalesce(Treaty.signed_on, Treaty.in_force_on)
+    if f.active_to is not None:
+        statement = statement.where(starts <= f.active_to)
+    if f.active_from is not None:
+        statement = statement.where(
+            or_(col(Treaty.ended_on).is_(None), col(Treaty.ended_on) >= f.active_from)
+        )
+    if f.min_strength is not None:
+        statement = statement.where(col(Treaty.strength) >= f.min_strength)
+    if f.text:
+        pattern = _like_pattern(f.text)
+        statement = statement.where(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (Treaty.title, Treaty.short_title, Treaty.slug)
+                )
+            )
+        )
+    return statement
+
+
+BROWSE_COLUMNS = (
+    Treaty.id,
+    Treaty.slug,
+    Treaty.title,
+    Treaty.short_title,
+    Treaty.signed_on,
+    Treaty.signed_precision,
+    Treaty.in_force_on,
+    Treaty.in_force_precision,
+    Treaty.ended_on,
+    Treaty.ended_precision,
+    Treaty.strength,
+)
+
+
+def count_treaties(session: Session, f: TreatyFilter) -> int:
+    statement = _browse_where(select(func.count()).select_from(Treaty), f)
+    return session.exec(statement).one()
+
+
+def treaty_rows(session: Session, f: TreatyFilter, offset: int, limit: int) -> list[Any]:
+    """One page of light rows in time order (undated first). Ordering by the signature date
+    and the row id lets SQLite walk ix_treaty_signed_on (which carries the rowid) instead of
+    sorting, so any page costs about the same."""
+    statement = (
+        _browse_where(select(*BROWSE_COLUMNS), f)
+        # NULLS FIRST spelt out: it is SQLite's default but not PostgreSQL's.
+        .order_by(col(Treaty.signed_on).nulls_first(), col(Treaty.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
+
+
+def row_position(session: Session, f: TreatyFilter, slug: str) -> int | None:
+    """Where the treaty stands in the filtered, ordered list (for jumping to it)."""
+    target = session.exec(select(Treaty.id, Treaty.signed_on).where(Treaty.slug == slug)).first()
+    if target is None:
+        return None
+    treaty_id, signed_on = target
+    if signed_on is None:
+        before = col(Treaty.signed_on).is_(None) & (col(Treaty.id) < treaty_id)
+    else:
+        before = or_(
+            col(Treaty.signed_on).is_(None),
+            col(Treaty.signed_on) < signed_on,
+            (col(Treaty.signed_on) == signed_on) & (col(Treaty.id) < treaty_id),
+        )
+    statement = _browse_where(select(func.count()).select_from(Treaty), f).where(before)
+    return session.exec(statement).one()
+
+
+def date_span(session: Session, f: TreatyFilter) -> tuple[dt.date | None, dt.date | None]:
+    """The first start and the last end among the filtered treaties."""
+    starts = func.coalesce(Treaty.signed_on, Treaty.in_force_on)
+    first = session.exec(_browse_where(select(func.min(starts)), f)).one()
+    last = session.exec(_browse_where(select(func.max(Treaty.ended_on)), f)).one()
+    return first, last
+
+
+def party_names_of(session: Session, treaty_ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = session.exec(
+        select(TreatyParty.treaty_id, State.short_name)
+        .join(State, col(State.id) == col(TreatyParty.state_id))
+        .where(col(TreatyParty.treaty_id).in_(treaty_ids))
+        .order_by(col(TreatyParty.id))
+    ).all()
+    found: dict[int, list[str]] = {i: [] for i in treaty_ids}
+    for treaty_id, name in rows:
+        found[treaty_id].append(name)
+    return found
+
+
+def event_marks_of(session: Session, treaty_ids: Sequence[int]) -> dict[int, list[Any]]:
+    rows = session.exec(
+        select(Event.treaty_id, Event.happened_on, Event.happened_precision, Event.kind)
+        .where(col(Event.treaty_id).in_(treaty_ids))
+        .order_by(col(Event.happened_on))
+    ).all()
+    found: dict[int, list[Any]] = {i: [] for i in treaty_ids}
+    for treaty_id, on, precision, kind in rows:
+        found[treaty_id].append((on, precision, kind))
+    return found

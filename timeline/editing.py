@@ -10,11 +10,24 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
-from db.changes import create_treaty, delete_treaty, slug_exists, update_treaty
+from db.changes import (
+    create_event,
+    create_treaty,
+    delete_treaty,
+    event_key_exists,
+    slug_exists,
+    update_treaty,
+)
 from db.errors import DatabaseError
 from db.schema import explain
 from timeline.dates import DateOrder
-from timeline.forms import TreatyInput, editable_values, validate_treaty
+from timeline.forms import (
+    EventInput,
+    TreatyInput,
+    editable_values,
+    validate_event,
+    validate_treaty,
+)
 from timeline.records import StateIndex, TreatyRecord, load_treaty
 
 
@@ -103,6 +116,27 @@ def remove_treaty(engine: Engine, slug: str) -> None:
         try:
             delete_treaty(session, slug)
             session.commit()
+        except SQLAlchemyError as error:
+            session.rollback()
+            raise DatabaseError(explain(error)) from error
+
+
+def add_event(
+    engine: Engine, raw: Mapping[str, Any], order: DateOrder | str = DateOrder.STRICT
+) -> EventInput:
+    """Validate and store an event; returns what was stored (with its key)."""
+    with Session(engine) as session:
+        try:
+            data = validate_event(
+                raw,
+                StateIndex(session),
+                treaty_exists=lambda s: slug_exists(session, s),
+                key_taken=lambda k: event_key_exists(session, k),
+                order=order,
+            )
+            create_event(session, data.values, treaty_slug=data.treaty, state_ids=data.state_ids)
+            session.commit()
+            return data
         except SQLAlchemyError as error:
             session.rollback()
             raise DatabaseError(explain(error)) from error

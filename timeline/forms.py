@@ -91,7 +91,8 @@ class InvalidInput(ValueError):
 
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
-        super().__init__("; ".join(f"{LABELS.get(k, k)}: {v}" for k, v in self.errors.items()))
+        labels = LABELS | EVENT_LABELS
+        super().__init__("; ".join(f"{labels.get(k, k)}: {v}" for k, v in self.errors.items()))
 
 
 @dataclass
@@ -396,3 +397,83 @@ def editable_values(record: TreatyRecord) -> dict[str, Any]:
             for p in record.provisions
         ],
     }
+
+
+EVENT_LABELS: dict[str, str] = {
+    "on": "Date",
+    "kind": "Kind",
+    "title": "Title",
+    "description": "Description",
+    "place": "Place",
+    "treaty": "Treaty (slug)",
+    "states": "States",
+    "key": "Key",
+}
+
+
+@dataclass
+class EventInput:
+    values: dict[str, Any]
+    treaty: str | None
+    state_ids: list[int]
+    happened: PartialDate
+
+
+def event_key(title: str, happened: PartialDate) -> str:
+    """A readable, stable key from the title and date: "2021-renewal-of-the-treaty"."""
+    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80].strip("-")
+    return f"{happened.iso()}-{words or 'event'}"
+
+
+def validate_event(
+    raw: Mapping[str, Any],
+    states: StateIndex,
+    *,
+    treaty_exists: Callable[[str], bool],
+    key_taken: Callable[[str], bool],
+    order: DateOrder | str = DateOrder.STRICT,
+) -> EventInput:
+    order = DateOrder(order)
+    errors: dict[str, str] = {}
+    for key in raw:
+        if key not in EVENT_LABELS:
+            errors[key] = "unknown field; known fields: " + ", ".join(EVENT_LABELS)
+    happened = _collect(errors, "on", lambda: _date(raw.get("on"), order))
+    if happened is None and "on" not in errors:
+        errors["on"] = "an event needs a date, e.g. 11 July 2021 or 2021"
+    title = _collect(errors, "title", lambda: _text(raw.get("title"), 300))
+    if title is None and "title" not in errors:
+        errors["title"] = "a title is needed"
+    kind = _collect(errors, "kind", lambda: _choice(raw.get("kind"), vocab.EVENT_KINDS))
+    description = _collect(errors, "description", lambda: _text(raw.get("description"), 20000))
+    place = _collect(errors, "place", lambda: _text(raw.get("place"), 200))
+    treaty = _text(raw.get("treaty"), SLUG_MAX) if isinstance(raw.get("treaty"), str) else None
+    if treaty and not treaty_exists(treaty):
+        errors["treaty"] = f"no treaty with the slug {treaty!r}"
+    state_ids: list[int] = []
+    refs = raw.get("states") or []
+    if isinstance(refs, str):
+        refs = [r for r in re.split(r"[;,]", refs) if r.strip()]
+    for ref in refs:
+        try:
+            state_ids.append(states.find(str(ref)).id)
+        except NotFound as error:
+            errors["states"] = str(error.args[0])
+            break
+    key = _collect(errors, "key", lambda: _text(raw.get("key"), 120))
+    if errors:
+        raise InvalidInput(errors)
+    assert happened is not None and title is not None
+    key = key or event_key(title, happened)
+    if key_taken(key):
+        raise InvalidInput({"title": f"an event {key!r} already exists on that date"})
+    values = {
+        "key": key,
+        "happened_on": happened.value,
+        "happened_precision": happened.precision.value,
+        "kind": kind or "other",
+        "title": title,
+        "description": description,
+        "place": place,
+    }
+    return EventInput(values, treaty, list(dict.fromkeys(state_ids)), happened)

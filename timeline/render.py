@@ -70,7 +70,17 @@ def treaty_panel(t: TreatyRecord, events: list[EventRecord]) -> RenderableType:
                 ("in force", views.shown(t.in_force, t.in_force_uncertain)),
                 ("ended", views.ended_text(t)),
                 ("in force for", views.in_force_text(t)),
-                ("term", views.term_text(t) + (f" ({t.term_note})" if t.term_note else "")),
+                (
+                    "term",
+                    views.term_text(t)
+                    + (
+                        f" ({t.term_note})"
+                        if t.term_note
+                        and t.term_note != views.term_text(t)
+                        and not t.term_note.startswith(views.term_text(t))
+                        else ""
+                    ),
+                ),
                 (
                     "strength",
                     strength.label(t.strength)
@@ -137,11 +147,11 @@ STRENGTH_STYLES = {
 }
 
 
-def history_view(result, width: int = 48) -> RenderableType:  # type: ignore[no-untyped-def]
+def history_view(result, width: int = 48, today=None) -> RenderableType:  # type: ignore[no-untyped-def]
     """One row per period: dates, strength, governing treaty, and a bar on a shared year axis."""
     from timeline.history import axis, bar
 
-    start, end = axis(result)
+    start, end = axis(result, today)
     names = " and ".join(s.label for s in (result.a, result.b))
     parts: list[RenderableType] = [
         Text(f"Guarantee strength between {names}", style="bold"),

@@ -1,0 +1,172 @@
+"""Browsing the timeline a page at a time: the filter a user sets, and the rows on screen.
+
+Plain Python for the terminal UI's timeline view: it asks for pages by position and gets back
+small immutable rows; nothing here holds more than the pages asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from db import queries
+from timeline.dates import PartialDate, parse_optional_date
+from timeline.records import StateIndex, partial
+from timeline.strength import parse_strength
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class BrowseFilter:
+    """What the user typed in the filter bar, as text."""
+
+    party: str = ""
+    period_from: str = ""
+    period_to: str = ""
+    min_strength: str = ""
+    text: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.party, self.period_from, self.period_to, self.min_strength, self.text))
+
+
+@dataclass(frozen=True)
+class EventMark:
+    on: PartialDate
+    kind: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    id: int
+    slug: str
+    name: str
+    signed: PartialDate | None
+    in_force: PartialDate | None
+    ended: PartialDate | None
+    strength: int | None
+    parties: tuple[str, ...]
+    events: tuple[EventMark, ...]
+
+    @property
+    def starts(self) -> PartialDate | None:
+        return self.signed or self.in_force
+
+
+@dataclass(frozen=True)
+class BrowseState:
+    """The result of applying a filter: how many rows, over which years, and what it means."""
+
+    filter: queries.TreatyFilter
+    count: int
+    first: dt.date
+    last: dt.date
+    description: str
+
+
+def to_query_filter(session: Session, wanted: BrowseFilter) -> tuple[queries.TreatyFilter, str]:
+    """The database filter for what the user typed, and a phrase saying what it shows.
+
+    Raises ValueError (or NotFound for an unknown state) with a message for the filter bar."""
+    words = []
+    state_ids = None
+    if wanted.party.strip():
+        index = StateIndex(session)
+        state = index.find(wanted.party)
+        lineage = index.lineage(state)
+        state_ids = tuple(s.id for s in lineage)
+        words.append("party " + " / ".join(s.short_name for s in lineage))
+    start: PartialDate | None = parse_optional_date(wanted.period_from)
+    end: PartialDate | None = parse_optional_date(wanted.period_to)
+    if start and end and end.last_day < start.first_day:
+        raise ValueError(f"the period ends ({end.display()}) before it starts ({start.display()})")
+    if start or end:
+        words.append(
+            f"in force {start.display() if start else '...'} to {end.display() if end else '...'}"
+        )
+    strength = parse_strength(wanted.min_strength) if wanted.min_strength.strip() else None
+    if strength is not None:
+        words.append(f"strength {strength} or more")
+    text = wanted.text.strip() or None
+    if text:
+        words.append(f'"{text}"')
+    query_filter = queries.TreatyFilter(
+        state_ids=state_ids,
+        active_from=start.first_day if start else None,
+        active_to=end.last_day if end else None,
+        min_strength=strength,
+        text=text,
+    )
+    return query_filter, ", ".join(words) or "all treaties"
+
+
+def apply_filter(engine: Engine, wanted: BrowseFilter, today: dt.date | None = None) -> BrowseState:
+    today = today or dt.date.today()
+    with Session(engine) as session:
+        query_filter, description = to_query_filter(session, wanted)
+        count = queries.count_treaties(session, query_filter)
+        first, last = queries.date_span(session, query_filter)
+    first = first or today.replace(year=max(today.year - 10, 1))
+    last = max(last or today, today)
+    return BrowseState(query_filter, count, first, last, description)
+
+
+def fetch_page(engine: Engine, query_filter: queries.TreatyFilter, page: int) -> list[TimelineRow]:
+    with Session(engine) as session:
+        rows = queries.treaty_rows(session, query_filter, page * PAGE_SIZE, PAGE_SIZE)
+        ids = [r.id for r in rows]
+        parties = queries.party_names_of(session, ids)
+        marks = queries.event_marks_of(session, ids)
+    return [
+        TimelineRow(
+            id=r.id,
+            slug=r.slug,
+            name=r.short_title or r.title,
+            signed=partial(r.signed_on, r.signed_precision),
+            in_force=partial(r.in_force_on, r.in_force_precision),
+            ended=partial(r.ended_on, r.ended_precision),
+            strength=r.strength,
+            parties=tuple(parties[r.id]),
+            events=tuple(
+                EventMark(PartialDate.from_parts(on, precision), kind)
+                for on, precision, kind in marks[r.id]
+            ),
+        )
+        for r in rows
+    ]
+
+
+def position_of(engine: Engine, query_filter: queries.TreatyFilter, slug: str) -> int | None:
+    with Session(engine) as session:
+        return queries.row_position(session, query_filter, slug)
+
+
+class PageCache:
+    """The most recently used pages, so scrolling back and forth does not query again."""
+
+    def __init__(self, capacity: int = 8) -> None:
+        self.capacity = capacity
+        self._pages: OrderedDict[int, list[TimelineRow]] = OrderedDict()
+
+    def get(self, page: int) -> list[TimelineRow] | None:
+        rows = self._pages.get(page)
+        if rows is not None:
+            self._pages.move_to_end(page)
+        return rows
+
+    def put(self, page: int, rows: list[TimelineRow]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > self.capacity:
+            self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def __contains__(self, page: int) -> bool:
+        return page in self._pages
