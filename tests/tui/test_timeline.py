@@ -1,0 +1,118 @@
+"""The home screen driven by keys: what the user sees, and filters as they type."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from tests.tui.conftest import SIZE, plain, settle
+from timeline.tui.app import TreatyApp
+from timeline.tui.screens.detail import DetailScreen
+from timeline.tui.screens.help import HelpScreen
+from timeline.tui.screens.timeline import TimelineScreen
+from timeline.tui.widgets.timeline_view import TimelineView
+
+
+def rows(app: TreatyApp) -> list[str]:
+    view = app.screen.query_one(TimelineView)
+    return [view.row_at(i).slug for i in range(view.state.count)]  # type: ignore[union-attr]
+
+
+def status(app: TreatyApp) -> str:
+    return plain(app.screen.query_one("#status", Static))
+
+
+async def test_opens_on_the_timeline_in_time_order(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        assert rows(app) == [
+            "sino-soviet-1950", "ussr-dprk-1961", "prc-dprk-1961", "russia-dprk-2000",
+            "russia-dprk-2024",
+        ]  # fmt: skip
+        assert status(app).startswith("5 treaties")
+
+
+async def test_filter_by_party_as_you_type_reads_4_2_4(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p", *"PRK")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "party North Korea" in status(app)
+        view = app.screen.query_one(TimelineView)
+        strengths = [view.row_at(i).strength for i in range(view.state.count)]  # type: ignore[union-attr]
+        slugs = rows(app)
+        russian = [s for s, slug in zip(strengths, slugs, strict=True) if "ussr" in slug
+                   or "russia" in slug]  # fmt: skip
+        assert russian == [4, 2, 4]
+        # The drawn line of the 2000 treaty starts at the year 2000 on the axis, after the gap.
+        axis = view.axis()
+        assert axis is not None
+        line_2000 = view.render_line(slugs.index("russia-dprk-2000")).text
+        line_1961 = view.render_line(slugs.index("ussr-dprk-1961")).text
+        assert line_1961.rindex("━") < line_2000.index("2━")
+
+
+async def test_an_unknown_party_is_said_and_the_rows_stay(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p", *"Narnia")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "Filter not applied" in status(app) and "Narnia" in status(app)
+        assert len(rows(app)) == 5
+
+
+async def test_search_and_clear(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Sino")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert rows(app) == ["sino-soviet-1950"]
+        await pilot.press("ctrl+l")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(rows(app)) == 5
+        assert app.screen.query_one("#search", Input).value == ""
+
+
+async def test_enter_opens_the_detail_and_lineage_navigates(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("end", "up", "enter")  # russia-dprk-2000
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.slug == "russia-dprk-2000"
+        text = plain(app.screen.query_one("#detail", Static))
+        assert "9 February 2000, Pyongyang" in text
+        await pilot.click("#lineage Button")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.slug == "russia-dprk-2024"
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+
+
+async def test_help_lists_bindings_and_the_scale(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(plain(s) for s in app.screen.query(Static))
+        assert "Compare the marked treaties side by side" in text
+        assert "automatic defence" in text and "integrated defence" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, TimelineScreen)
+
+
+async def test_a_broken_database_is_a_message_not_a_crash(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.db"
+    broken.write_text("not a database\n" * 20)
+    app = TreatyApp(str(broken))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Cannot open the database" in status(app)
+        assert "not a treaty-timeline database" in status(app)
+    assert broken.read_text() == "not a database\n" * 20

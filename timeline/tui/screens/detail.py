@@ -1,0 +1,112 @@
+"""Everything about one treaty, with its lineage navigable."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from timeline.records import EventRecord, TreatyRecord
+
+
+def load_detail(engine, slug: str) -> tuple[TreatyRecord, list[EventRecord]]:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
+    from db.changes import treaty_id_by_slug
+    from db.queries import find_events
+    from timeline.records import StateIndex, events_of, load_treaty
+
+    with Session(engine) as session:
+        record = load_treaty(session, slug)
+        events = find_events(session, treaty_id=treaty_id_by_slug(session, slug))
+        return record, events_of(session, StateIndex(session), events)
+
+
+class DetailScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("e", "edit", "Edit", tooltip="Edit this treaty", id="detail-edit"),
+        Binding("n", "new_event", "New event", tooltip="Add a dated event to this treaty",
+                id="detail-new-event"),
+        Binding("m", "mark", "Mark", tooltip="Mark this treaty for a comparison",
+                id="detail-mark"),
+        Binding("h", "history", "History", tooltip="Strength history of its first two parties",
+                id="detail-history"),
+        Binding("d", "delete", "Delete", tooltip="Delete this treaty", id="detail-delete"),
+    ]  # fmt: skip
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+        self.record: TreatyRecord | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Horizontal(id="lineage")
+        with VerticalScroll(id="detail-body"):
+            yield Static("Loading…", id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.record is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        try:
+            record, events = load_detail(self.app.engine, self.slug)  # type: ignore[attr-defined]
+        except LookupError:
+            self.app.call_from_thread(self._gone)
+            return
+        except Exception as error:
+            self.app.call_from_thread(self.notify, f"Could not read {self.slug}: {error}",
+                                      severity="error")  # fmt: skip
+            return
+        self.app.call_from_thread(self._show, record, events)
+
+    def _gone(self) -> None:
+        self.notify(f"{self.slug} is no longer in the database.", severity="warning")
+        self.app.pop_screen()
+
+    def _show(self, record: TreatyRecord, events: list[EventRecord]) -> None:
+        from timeline.render import treaty_panel
+
+        self.record = record
+        self.sub_title = record.name
+        self.query_one("#detail", Static).update(treaty_panel(record, events))
+        lineage = self.query_one("#lineage", Horizontal)
+        lineage.remove_children()
+        buttons = []
+        if record.replaces:
+            buttons.append(Button(f"◀ replaces {record.replaces}", name=record.replaces))
+        buttons.extend(Button(f"replaced by {s} ▶", name=s) for s in record.replaced_by)
+        if buttons:
+            lineage.mount(Static("Lineage:", classes="label"), *buttons)
+        lineage.display = bool(buttons)
+
+    @on(Button.Pressed, "#lineage Button")
+    def follow_lineage(self, event: Button.Pressed) -> None:
+        if event.button.name:
+            self.app.open_treaty(event.button.name)  # type: ignore[attr-defined]
+
+    def action_edit(self) -> None:
+        self.app.edit_treaty(self.slug)  # type: ignore[attr-defined]
+
+    def action_new_event(self) -> None:
+        self.app.add_event(self.slug)  # type: ignore[attr-defined]
+
+    def action_mark(self) -> None:
+        self.app.mark_for_comparison(self.slug, self.record.name if self.record else self.slug)  # type: ignore[attr-defined]
+
+    def action_history(self) -> None:
+        self.app.strength_history(self.slug)  # type: ignore[attr-defined]
+
+    def action_delete(self) -> None:
+        name = self.record.name if self.record else self.slug
+        self.app.delete_treaty(self.slug, name, then_back=True)  # type: ignore[attr-defined]

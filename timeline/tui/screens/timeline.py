@@ -1,0 +1,197 @@
+"""The home screen: the filter bar, the year axis and the timeline of treaties."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
+
+from timeline.browse import BrowseFilter, BrowseState, apply_filter, position_of
+from timeline.strength import LEVELS
+from timeline.tui.widgets.timeline_view import LEFT_WIDTH, TimelineView, short_date
+
+FILTER_DELAY = 0.12  # seconds of quiet typing before the filter runs
+
+
+class TimelineScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "focus('search')", "Search", tooltip="Filter by words in the title",
+                id="focus-search"),
+        Binding("p", "focus('party')", "Party", tooltip="Filter by a party state",
+                id="focus-party"),
+        Binding("ctrl+l", "clear_filters", "Clear filters", id="clear-filters"),
+        Binding("c", "compare", "Compare", tooltip="Compare the marked treaties side by side",
+                id="compare"),
+        Binding("h", "history", "History", tooltip="Strength history of two states",
+                id="history"),
+        Binding("a", "add", "Add", tooltip="Add a new treaty", id="add-treaty"),
+        Binding("e", "edit", "Edit", tooltip="Edit the treaty under the cursor", id="edit-treaty"),
+        Binding("d", "delete", "Delete", tooltip="Delete the treaty under the cursor",
+                id="delete-treaty"),
+        Binding("escape", "focus_timeline", "Timeline", show=False),
+    ]  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="party: PRK, Russia, 731", id="party")
+            yield Input(placeholder="in force from", id="from")
+            yield Input(placeholder="to", id="to")
+            yield Select(
+                [(f"strength ≥ {lv.value} {lv.name}", str(lv.value)) for lv in LEVELS[1:]],
+                prompt="any strength",
+                id="strength",
+            )
+            yield Input(placeholder="search titles  (/)", id="search")
+        yield Static("Opening the database…", id="status")
+        yield Static("", id="axis")
+        yield TimelineView(None, id="timeline")
+        yield Static("", id="preview")
+        yield Footer()
+
+    @property
+    def view(self) -> TimelineView:
+        return self.query_one(TimelineView)
+
+    def database_ready(self) -> None:
+        self.view.engine = self.app.engine  # type: ignore[attr-defined]
+        self.view.today = self.app.today  # type: ignore[attr-defined]
+        self.refilter()
+        self.view.focus()
+
+    # -- filtering -----------------------------------------------------------------------------
+    def current_filter(self) -> BrowseFilter:
+        strength = self.query_one("#strength", Select).value
+        return BrowseFilter(
+            party=self.query_one("#party", Input).value,
+            period_from=self.query_one("#from", Input).value,
+            period_to=self.query_one("#to", Input).value,
+            min_strength="" if strength is Select.NULL else str(strength),
+            text=self.query_one("#search", Input).value,
+        )
+
+    @on(Input.Changed, "#filters Input")
+    @on(Select.Changed, "#strength")
+    def filter_changed(self) -> None:
+        if getattr(self, "_filter_timer", None):
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self.refilter)
+
+    def refilter(self, keep: str | None = None) -> None:
+        if getattr(self.app, "engine", None) is None:
+            return
+        self._apply(self.current_filter(), keep)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _apply(self, wanted: BrowseFilter, keep: str | None) -> None:
+        try:
+            state = apply_filter(self.app.engine, wanted, self.app.today)  # type: ignore[attr-defined]
+            position = position_of(self.app.engine, state.filter, keep) if keep else None  # type: ignore[attr-defined]
+        except (ValueError, LookupError) as error:
+            message = error.args[0] if error.args else str(error)
+            self.app.call_from_thread(self._filter_refused, str(message))
+            return
+        except Exception as error:
+            self.app.call_from_thread(self._filter_refused, f"database error: {error}")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._filtered, state, position)
+
+    def _filter_refused(self, message: str) -> None:
+        status = self.query_one("#status", Static)
+        status.update(f"[b]Filter not applied:[/b] {message}")
+        status.add_class("error")
+
+    def _filtered(self, state: BrowseState, position: int | None) -> None:
+        self.query_one("#status", Static).remove_class("error")
+        self.view.show(state)
+        if position is not None:
+            self.view.cursor = position
+        self._update_status()
+        self._update_axis()
+
+    def _update_status(self) -> None:
+        state = self.view.state
+        if state is None:
+            return
+        marked = len(self.view.marked)
+        text = f"{state.count:,} treaties · {state.description}"
+        if marked:
+            text += f" · {marked} marked for comparison (c compares)"
+        self.query_one("#status", Static).update(text)
+
+    def _update_axis(self) -> None:
+        axis = self.view.axis()
+        if axis is not None:
+            self.query_one("#axis", Static).update(" " * LEFT_WIDTH + axis.ticks().plain)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_axis)
+
+    @on(TimelineView.Highlighted)
+    def show_preview(self, message: TimelineView.Highlighted) -> None:
+        from timeline.strength import label
+
+        row = message.row
+        self._update_status()
+        preview = self.query_one("#preview", Static)
+        if row is None:
+            preview.update("")
+            return
+        ended = f"ended {short_date(row.ended)}" if row.ended else "not ended"
+        preview.update(
+            f"[b]{row.name}[/b]  signed {short_date(row.signed)} · "
+            f"in force {short_date(row.in_force) if row.in_force else 'unknown'} · {ended} · "
+            f"strength {label(row.strength)} · {', '.join(row.parties)}   [dim]{row.slug}[/dim]"
+        )
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_focus(self, widget_id: str) -> None:
+        self.query_one(f"#{widget_id}").focus()
+
+    def action_focus_timeline(self) -> None:
+        self.view.focus()
+
+    def action_clear_filters(self) -> None:
+        for input_id in ("party", "from", "to", "search"):
+            self.query_one(f"#{input_id}", Input).value = ""
+        self.query_one("#strength", Select).clear()
+        self.view.focus()
+
+    @on(TimelineView.Opened)
+    def open_treaty(self, message: TimelineView.Opened) -> None:
+        self.app.open_treaty(message.slug)  # type: ignore[attr-defined]
+
+    def action_compare(self) -> None:
+        slugs = list(self.view.marked)
+        if len(slugs) < 2:
+            self.notify("Mark two or more treaties with Space, then press c.", title="Compare")
+            return
+        self.app.compare(slugs)  # type: ignore[attr-defined]
+
+    def action_history(self) -> None:
+        row = self.view.current
+        self.app.strength_history(row.slug if row else None)  # type: ignore[attr-defined]
+
+    def action_add(self) -> None:
+        self.app.edit_treaty(None)  # type: ignore[attr-defined]
+
+    def action_edit(self) -> None:
+        row = self.view.current
+        if row is not None:
+            self.app.edit_treaty(row.slug)  # type: ignore[attr-defined]
+
+    def action_delete(self) -> None:
+        row = self.view.current
+        if row is not None:
+            self.app.delete_treaty(row.slug, row.name)  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        # Back from a detail or a form: the database may have changed.
+        if getattr(self.app, "engine", None) is not None and self.view.state is not None:
+            row = self.view.current
+            self.refilter(keep=row.slug if row else None)

@@ -1,0 +1,338 @@
+"""The timeline: one line a treaty, with a bar over a shared year axis.
+
+Virtual rendering (the Line API): the widget knows only how many rows the filter matches and
+asks for pages of rows as they come into view, in a worker thread; pages either side of the
+view are fetched ahead, and a small cache keeps recently seen pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from timeline.browse import PAGE_SIZE, BrowseState, PageCache, TimelineRow, fetch_page
+from timeline.dates import PartialDate
+
+DATE_WIDTH = 11
+NAME_WIDTH = 30
+PARTIES_WIDTH = 22
+# marker + date + strength + name + parties, with single spaces between
+LEFT_WIDTH = 2 + DATE_WIDTH + 1 + 2 + NAME_WIDTH + 1 + PARTIES_WIDTH + 1
+
+
+def short_date(value: PartialDate | None) -> str:
+    if value is None:
+        return "undated"
+    if value.precision.value == "year":
+        return f"{value.value.year}"
+    if value.precision.value == "month":
+        return value.value.strftime("%b %Y")
+    return f"{value.value.day} {value.value.strftime('%b %Y')}"
+
+
+def fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Axis:
+    first: dt.date
+    last: dt.date
+    width: int
+
+    def column(self, day: dt.date) -> int:
+        span = max((self.last - self.first).days, 1)
+        share = (day - self.first).days / span
+        return max(0, min(self.width - 1, round(share * (self.width - 1))))
+
+    def ticks(self) -> Text:
+        """Year labels spaced along the axis."""
+        line = [" "] * self.width
+        years = self.last.year - self.first.year
+        step = next(
+            (s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200) if years / s <= self.width / 6), 500
+        )
+        year = (self.first.year // step + 1) * step
+        while year <= self.last.year:
+            col = self.column(dt.date(year, 1, 1))
+            label = f"|{year}"
+            if col + len(label) <= self.width and all(
+                c == " " for c in line[col : col + len(label)]
+            ):
+                line[col : col + len(label)] = list(label)
+            year += step
+        return Text("".join(line))
+
+
+class TimelineView(ScrollView, can_focus=True):
+    """Treaties in time order with bars drawn on a year axis."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "open", "Open", tooltip="Open the treaty under the cursor", id="open"),
+        Binding(
+            "space",
+            "mark",
+            "Mark",
+            tooltip="Mark or unmark the treaty for a comparison",
+            id="mark",
+        ),
+    ]
+
+    COMPONENT_CLASSES = {
+        "timeline-view--cursor",
+        "timeline-view--marked",
+        "timeline-view--dim",
+        "timeline-view--event",
+        "timeline-view--s0",
+        "timeline-view--s1",
+        "timeline-view--s2",
+        "timeline-view--s3",
+        "timeline-view--s4",
+        "timeline-view--s5",
+        "timeline-view--uncoded",
+    }
+
+    DEFAULT_CSS = """
+    TimelineView { background: $surface; }
+    TimelineView > .timeline-view--cursor { background: $accent 40%; }
+    TimelineView:focus > .timeline-view--cursor { background: $accent 70%; }
+    TimelineView > .timeline-view--marked { color: $warning; text-style: bold; }
+    TimelineView > .timeline-view--dim { color: $text-muted; }
+    TimelineView > .timeline-view--event { color: $text; text-style: bold; }
+    TimelineView > .timeline-view--s0 { color: $text-muted; }
+    TimelineView > .timeline-view--s1 { color: $secondary; }
+    TimelineView > .timeline-view--s2 { color: $primary; }
+    TimelineView > .timeline-view--s3 { color: $warning; }
+    TimelineView > .timeline-view--s4 { color: $error; }
+    TimelineView > .timeline-view--s5 { color: $error; text-style: bold reverse; }
+    TimelineView > .timeline-view--uncoded { color: $text-disabled; }
+    """
+
+    cursor: reactive[int] = reactive(0)
+
+    class Highlighted(Message):
+        def __init__(self, row: TimelineRow | None) -> None:
+            self.row = row
+            super().__init__()
+
+    class Opened(Message):
+        def __init__(self, slug: str) -> None:
+            self.slug = slug
+            super().__init__()
+
+    def __init__(self, engine, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.engine = engine
+        self.state: BrowseState | None = None
+        self.cache = PageCache(capacity=12)
+        self.pending: set[int] = set()
+        self.generation = 0
+        self.marked: dict[str, str] = {}  # slug -> name, in marking order
+        self.today = dt.date.today()
+
+    # -- data ----------------------------------------------------------------------------------
+    def show(self, state: BrowseState, keep_slug: str | None = None) -> None:
+        """Show the rows of a newly applied filter."""
+        self.generation += 1
+        self.state = state
+        self.cache.clear()
+        self.pending.clear()
+        self.virtual_size = Size(self.size.width, state.count)
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+        self._announce()
+
+    def reload(self) -> None:
+        """Drop cached pages after a change in the database."""
+        self.generation += 1
+        self.cache.clear()
+        self.pending.clear()
+        self.refresh()
+
+    def row_at(self, index: int) -> TimelineRow | None:
+        page = self.cache.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current(self) -> TimelineRow | None:
+        return self.row_at(self.cursor)
+
+    def _want(self, page: int) -> None:
+        if self.state is None or page < 0 or page * PAGE_SIZE >= self.state.count:
+            return
+        if page in self.cache or page in self.pending:
+            return
+        self.pending.add(page)
+        self._load(page, self.generation, self.state)
+
+    @work(thread=True, group="timeline-pages")
+    def _load(self, page: int, generation: int, state: BrowseState) -> None:
+        try:
+            rows = fetch_page(self.engine, state.filter, page)
+        except Exception as error:  # reported in the app, never a crash
+            self.app.call_from_thread(self.app.notify, f"Could not read treaties: {error}",
+                                      severity="error")  # fmt: skip
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, page, generation, rows)
+
+    def _loaded(self, page: int, generation: int, rows: list[TimelineRow]) -> None:
+        self.pending.discard(page)
+        if generation != self.generation:
+            return
+        self.cache.put(page, rows)
+        self.refresh()
+        if self.cursor // PAGE_SIZE == page:
+            self._announce()
+
+    def _announce(self) -> None:
+        self.post_message(self.Highlighted(self.current))
+
+    # -- drawing -------------------------------------------------------------------------------
+    def axis(self) -> Axis | None:
+        if self.state is None:
+            return None
+        width = max(self.size.width - LEFT_WIDTH - 1, 10)
+        return Axis(self.state.first, self.state.last, width)
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_offset.y) + y
+        width = self.size.width
+        if self.state is None or index >= self.state.count:
+            return Strip.blank(width)
+        page = index // PAGE_SIZE
+        self._want(page)
+        # Fetch a page either side ahead of the scrolling.
+        self._want(page + 1)
+        self._want(page - 1)
+        row = self.row_at(index)
+        text = self._line(row, index) if row else Text("  loading…", style=self._style("dim"))
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments).crop_extend(0, width, None)
+        if index == self.cursor:
+            strip = strip.apply_style(self._style("cursor"))
+        return strip
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"timeline-view--{name}")
+
+    def _strength_style(self, strength: int | None) -> Style:
+        return self._style("uncoded" if strength is None else f"s{strength}")
+
+    def _line(self, row: TimelineRow, index: int) -> Text:
+        text = Text(no_wrap=True, overflow="crop")
+        marked = row.slug in self.marked
+        text.append("● " if marked else "  ", style=self._style("marked"))
+        text.append(f"{short_date(row.starts):<{DATE_WIDTH}} ")
+        style = self._strength_style(row.strength)
+        text.append(f"{'-' if row.strength is None else row.strength:>1} ", style=style)
+        text.append(f"{fit(row.name, NAME_WIDTH):<{NAME_WIDTH}} ",
+                    style=self._style("marked") if marked else "")  # fmt: skip
+        text.append(f"{fit(', '.join(row.parties), PARTIES_WIDTH):<{PARTIES_WIDTH}} ",
+                    style=self._style("dim"))  # fmt: skip
+        text.append_text(self._bar(row))
+        return text
+
+    def _bar(self, row: TimelineRow) -> Text:
+        axis = self.axis()
+        assert axis is not None
+        cells = [" "] * axis.width
+        styles: list[Style | None] = [None] * axis.width
+        start = row.starts
+        if start is not None:
+            end = row.ended.last_day if row.ended else self.today
+            a, b = axis.column(start.first_day), axis.column(max(end, start.first_day))
+            style = self._strength_style(row.strength)
+            for col in range(a, b + 1):
+                cells[col] = "━"
+                styles[col] = style
+            label = "?" if row.strength is None else str(row.strength)
+            cells[a] = label
+            if not row.ended:
+                cells[b] = "▶" if b > a else cells[b]
+        label_col = axis.column(start.first_day) if start is not None else -1
+        for mark in row.events:
+            col = axis.column(mark.on.first_day)
+            if col != label_col:  # the strength label stays readable
+                cells[col] = "◆"
+                styles[col] = self._style("event")
+        bar = Text()
+        for char, style in zip(cells, styles, strict=True):
+            bar.append(char, style=style or "")
+        return bar
+
+    # -- moving --------------------------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        self.scroll_to_cursor()
+        self._announce()
+
+    def scroll_to_cursor(self) -> None:
+        top = round(self.scroll_offset.y)
+        height = self.size.height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def _clamp(self, index: int) -> int:
+        count = self.state.count if self.state else 0
+        return max(0, min(index, count - 1)) if count else 0
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor = self._clamp(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.cursor = self._clamp(self.cursor + direction * max(self.size.height - 1, 1))
+
+    def action_jump(self, index: int) -> None:
+        count = self.state.count if self.state else 0
+        self.cursor = self._clamp(count - 1 if index < 0 else index)
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row.slug))
+
+    def action_mark(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        if row.slug in self.marked:
+            del self.marked[row.slug]
+        else:
+            self.marked[row.slug] = row.name
+        self.refresh()
+        self._announce()
+
+    def on_click(self, event: events.Click) -> None:
+        index = round(self.scroll_offset.y) + event.y
+        if self.state and index < self.state.count:
+            if index == self.cursor and event.chain >= 2:
+                self.action_open()
+            self.cursor = index
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.state is not None:
+            self.virtual_size = Size(event.size.width, self.state.count)
+        self.refresh()
