@@ -214,11 +214,6 @@ BROWSE_COLUMNS = (
 )
 
 
-def count_treaties(session: Session, f: TreatyFilter) -> int:
-    statement = _browse_where(select(func.count()).select_from(Treaty), f)
-    return session.exec(statement).one()
-
-
 def treaty_rows(session: Session, f: TreatyFilter, offset: int, limit: int) -> list[Any]:
     """One page of light rows in time order (undated first). Ordering by the signature date
     and the row id lets SQLite walk ix_treaty_signed_on (which carries the rowid) instead of
@@ -251,12 +246,21 @@ def row_position(session: Session, f: TreatyFilter, slug: str) -> int | None:
     return session.exec(statement).one()
 
 
-def date_span(session: Session, f: TreatyFilter) -> tuple[dt.date | None, dt.date | None]:
-    """The first start and the last end among the filtered treaties."""
+def filter_summary(session: Session, f: TreatyFilter) -> tuple[int, dt.date | None, dt.date | None]:
+    """How many treaties match, the first start and the last end among them: one scan."""
     starts = func.coalesce(Treaty.signed_on, Treaty.in_force_on)
-    first = session.exec(_browse_where(select(func.min(starts)), f)).one()
-    last = session.exec(_browse_where(select(func.max(Treaty.ended_on)), f)).one()
-    return first, last
+    statement = _browse_where(
+        select(func.count(), func.min(starts), func.max(Treaty.ended_on)).select_from(Treaty), f
+    )
+    count, first, last = session.exec(statement).one()
+    # SQLite hands back aggregates of dates as text.
+    return count, _as_date(first), _as_date(last)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def party_names_of(session: Session, treaty_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -109,8 +109,7 @@ def apply_filter(engine: Engine, wanted: BrowseFilter, today: dt.date | None = N
     today = today or dt.date.today()
     with Session(engine) as session:
         query_filter, description = to_query_filter(session, wanted)
-        count = queries.count_treaties(session, query_filter)
-        first, last = queries.date_span(session, query_filter)
+        count, first, last = queries.filter_summary(session, query_filter)
     first = first or today.replace(year=max(today.year - 10, 1))
     last = max(last or today, today)
     return BrowseState(query_filter, count, first, last, description)

@@ -405,7 +405,10 @@ def treaties_of_states(session: Session, state_ids: Iterable[int]) -> list[Treat
 def events_of(session: Session, states: StateIndex, rows: Sequence[Event]) -> list[EventRecord]:
     ids = [e.id for e in rows]
     cited = _citations(session, Citation.event_id, ids)
-    slugs = dict(session.exec(select(Treaty.id, Treaty.slug)).all()) if rows else {}
+    treaty_ids = {e.treaty_id for e in rows if e.treaty_id is not None}
+    slugs = dict(
+        session.exec(select(Treaty.id, Treaty.slug).where(col(Treaty.id).in_(treaty_ids))).all()
+    )
     return [
         EventRecord(
             key=e.key,

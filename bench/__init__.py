@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic databases they run on."""
