@@ -182,7 +182,7 @@ def _browse_where(statement, f: TreatyFilter):  # type: ignore[no-untyped-def]
         statement = statement.where(starts <= f.active_to)
     if f.active_from is not None:
         statement = statement.where(
-            or_(col(Treaty.ended_on).is_(None), col(Treaty.ended_on) >= f.active_from)
+            or_(col(Treaty.ended_on).is_(None), col(Treaty.ended_on) > f.active_from)
         )
     if f.min_strength is not None:
         statement = statement.where(col(Treaty.strength) >= f.min_strength)

@@ -54,10 +54,17 @@ def _date_arg(text: str, args: argparse.Namespace, what: str):  # type: ignore[n
         raise UserError(f"{what}: {error}") from error
 
 
-def _strength_arg(text: str) -> int:
-    from timeline.strength import parse_strength
+# -- the app, or an overview when there is no terminal --------------------------------------------
 
-    return parse_strength(text)
+
+def cmd_default(args: argparse.Namespace) -> int:
+    """No command: open the terminal UI, or print the overview when output is not a terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return cmd_overview(args)
+    from timeline.tui.app import run
+
+    run(args.db)
+    return 0
 
 
 # -- overview ------------------------------------------------------------------------------------
@@ -133,27 +140,22 @@ def _state_ids(session, text: str) -> list[int]:  # type: ignore[no-untyped-def]
 def cmd_list(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from db.queries import find_treaties
     from timeline import views
-    from timeline.records import to_records
+    from timeline.io.selection import apply_filters, parse_filters
 
-    filters: dict[str, Any] = {"text": args.search, "limit": args.limit}
-    if args.in_force_on:
-        day = _date_arg(args.in_force_on, args, "--in-force-on")
-        filters.update(in_force_from=day.first_day, in_force_to=day.last_day)
-    if args.between:
-        start = _date_arg(args.between[0], args, "--between")
-        end = _date_arg(args.between[1], args, "--between")
-        if end.last_day < start.first_day:
-            raise UserError(f"--between: {end.display()} is before {start.display()}")
-        filters.update(signed_from=start.first_day, signed_to=end.last_day)
-    if args.min_strength is not None:
-        filters["min_strength"] = _strength_arg(args.min_strength)
+    # Checked before the database is opened, so a mistyped filter never creates one.
+    filters = parse_filters(
+        party=args.party,
+        in_force_on=args.in_force_on,
+        between=args.between,
+        min_strength=args.min_strength,
+        search=args.search,
+        limit=args.limit,
+        order=args.date_order,
+    )
     database = _open(args)
     with Session(database.engine) as session:
-        if args.party:
-            filters["state_ids"] = _state_ids(session, args.party)
-        records = to_records(session, find_treaties(session, **filters))
+        records = apply_filters(session, filters)
     if args.json:
         _print_json([views.treaty_summary(t) for t in records])
         return 0
@@ -487,10 +489,10 @@ def _add_date_order(sub: argparse.ArgumentParser) -> None:
 
 
 # Modules with an add_commands(subparsers, common_parser) function, for larger command groups.
-PLUGGED_COMMANDS: tuple[str, ...] = ()
+PLUGGED_COMMANDS: tuple[str, ...] = ("timeline.io.export_cli",)
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
-    "overview": (cmd_overview, "counts and the treaties in the database (the default)"),
+    "overview": (cmd_overview, "counts and the treaties in the database"),
     "list": (cmd_list, "list treaties, with filters"),
     "show": (cmd_show, "everything about one treaty, with sources"),
     "compare": (cmd_compare, "compare two or more treaties side by side"),
@@ -517,7 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A historical treaty timeline tracker.",
         parents=[common],
     )
-    parser.set_defaults(db=None, handler=cmd_overview)
+    parser.set_defaults(db=None, handler=cmd_default)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     subs: dict[str, argparse.ArgumentParser] = {}
     for name, (handler, help_text) in COMMANDS.items():
