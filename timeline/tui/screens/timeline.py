@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -127,7 +128,9 @@ class TimelineScreen(Screen[None]):
     def _update_axis(self) -> None:
         axis = self.view.axis()
         if axis is not None:
-            self.query_one("#axis", Static).update(" " * LEFT_WIDTH + axis.ticks().plain)
+            line = Text(" " * LEFT_WIDTH, no_wrap=True, overflow="crop") + axis.ticks()
+            line.no_wrap = True
+            self.query_one("#axis", Static).update(line)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_axis)

@@ -230,11 +230,15 @@ class TimelineView(ScrollView, can_focus=True):
         segments = list(text.render(self.app.console))
         strip = Strip(segments).crop_extend(0, width, None)
         if index == self.cursor:
-            strip = strip.apply_style(self._style("cursor"))
-        return strip
+            strip = strip.apply_style(self.get_component_rich_style("timeline-view--cursor"))
+        # The widget's own colours underneath whatever a segment sets.
+        return strip.apply_style(self.rich_style)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"timeline-view--{name}")
+        """A component's text style without its background, so the row's background shows."""
+        style = self.get_component_rich_style(f"timeline-view--{name}")
+        return Style(color=style.color, bold=style.bold, italic=style.italic,
+                     reverse=style.reverse, dim=style.dim)  # fmt: skip
 
     def _strength_style(self, strength: int | None) -> Style:
         return self._style("uncoded" if strength is None else f"s{strength}")
