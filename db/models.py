@@ -310,3 +310,21 @@ class Citation(SQLModel, table=True):
     note: str | None = None
 
     source: Source | None = Relationship()
+
+
+class ImportRecord(SQLModel, table=True):
+    """What an import last wrote to a treaty, per data set and external id: the base of the
+    three-way merge that lets a later import tell the user's edits from the data set's."""
+
+    __tablename__ = "import_record"
+    __table_args__ = (UniqueConstraint("dataset", "external_id", name="uq_import_record_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    treaty_id: int = Field(foreign_key="treaty.id", ondelete="CASCADE", index=True)
+    dataset: str = Field(max_length=60)
+    external_id: str = Field(max_length=120)
+    # JSON: the treaty's fields as the import last wrote them.
+    values: str
+    imported_at: dt.datetime = Field(
+        default_factory=utc_now, sa_column_kwargs={"server_default": func.current_timestamp()}
+    )

@@ -489,7 +489,7 @@ def _add_date_order(sub: argparse.ArgumentParser) -> None:
 
 
 # Modules with an add_commands(subparsers, common_parser) function, for larger command groups.
-PLUGGED_COMMANDS: tuple[str, ...] = ("timeline.io.export_cli",)
+PLUGGED_COMMANDS: tuple[str, ...] = ("timeline.io.export_cli", "timeline.io.import_cli")
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "overview": (cmd_overview, "counts and the treaties in the database"),

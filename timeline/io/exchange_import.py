@@ -1,0 +1,518 @@
+"""Our own formats as imports, matched by slug: the JSON of fixtures/founding.json that
+`export` writes ({"sources", "treaties", "events"}, with the export's "format", "exported" and
+"selection" beside them) and the CSV of one row a treaty (a header of the field names of
+timeline/forms.py LABELS without provisions; parties as "ISO3[:ROLE]; ..." with a COW code
+number for a state without ISO code; booleans true/false; dates ISO cut to their precision).
+
+Treaties go through timeline/io/merge.py; sources and events, which have no import snapshot,
+are merged by key the way a treaty never imported before is: empty fields are filled, other
+differences reported and kept unless overwritten."""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from db.models import Citation, Event, Source, State, Treaty
+from timeline.dates import DateError, PartialDate
+from timeline.forms import LABELS, InvalidInput, validate_event
+from timeline.io.merge import (
+    ImportBatch,
+    ImportFailed,
+    ImportReport,
+    Incoming,
+    Location,
+    citation_dict,
+    merge_fields,
+    state_ref,
+)
+from timeline.records import StateIndex, partial
+
+DATASET = "treaty-timeline"
+FORMAT = "treaty-timeline/1"
+TOP_KEYS = ("format", "exported", "selection", "sources", "treaties", "events")
+SOURCE_TEXTS = {"title": 500, "url": 1000, "dataset": 300, "publisher": 300}
+SOURCE_DATES = ("published", "accessed")
+EVENT_FIELDS = ("on", "uncertain", "kind", "title", "description", "place", "treaty", "states")
+CSV_COLUMNS = tuple(name for name in LABELS if name != "provisions")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ImportFailed(Location(str(path)), f"cannot read it: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise ImportFailed(Location(path.name), f"not UTF-8 text ({error.reason})") from None
+
+
+def _state_text(ref: Any) -> Any:
+    """A state as the fixtures ("cow:260") or the CSV ("260") name it, for StateIndex.find."""
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return str(ref)
+    if isinstance(ref, str) and ref.strip().lower().startswith("cow:"):
+        return ref.strip()[4:]
+    return ref
+
+
+def _party(entry: Any) -> Any:
+    if isinstance(entry, Mapping) and "state" in entry:
+        return {**entry, "state": _state_text(entry["state"])}
+    if isinstance(entry, str) and entry.strip().lower().startswith("cow:"):
+        return entry.strip()[4:]
+    return entry
+
+
+# -- JSON, with the line of every record and field -------------------------------------------
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, i: int) -> int:
+    return _SPACE.match(text, i).end()  # type: ignore[union-attr]
+
+
+def _members(text: str, i: int) -> dict[str, int]:
+    """Where each member's value starts, in the (valid) JSON object at offset i."""
+    found: dict[str, int] = {}
+    i = _skip(text, i + 1)
+    while text[i] != "}":
+        key, i = _DECODER.raw_decode(text, i)
+        i = _skip(text, _skip(text, i) + 1)
+        found[key] = i
+        _, i = _DECODER.raw_decode(text, i)
+        i = _skip(text, i)
+        if text[i] == ",":
+            i = _skip(text, i + 1)
+    return found
+
+
+def _items(text: str, i: int) -> list[int]:
+    """Where each element starts, in the (valid) JSON array at offset i."""
+    found = []
+    i = _skip(text, i + 1)
+    while text[i] != "]":
+        found.append(i)
+        _, i = _DECODER.raw_decode(text, i)
+        i = _skip(text, i)
+        if text[i] == ",":
+            i = _skip(text, i + 1)
+    return found
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+def _parse_json(path: Path) -> tuple[dict[str, Any], dict[str, list[tuple[int, dict[str, int]]]]]:
+    """The document, and per list ("treaties", ...) each element's line and its fields' lines."""
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(
+            Location(path.name, error.lineno), f"not valid JSON: {error.msg}", str(error.colno)
+        ) from None
+    if not isinstance(data, dict):
+        raise ImportFailed(
+            Location(path.name, 1),
+            'expected a JSON object with "sources", "treaties" and "events"'
+            f" (as export writes), not {type(data).__name__}",
+        )
+    line = _Lines(text)
+    top = _members(text, _skip(text, 0))
+    for key in data:
+        if key not in TOP_KEYS:
+            raise ImportFailed(
+                Location(path.name, line(top[key])),
+                f"unknown key {key!r}; a file holds {', '.join(TOP_KEYS)}",
+            )
+    placed: dict[str, list[tuple[int, dict[str, int]]]] = {}
+    for key in ("sources", "treaties", "events"):
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise ImportFailed(Location(path.name, line(top[key])), f'"{key}" must be a list')
+        offsets = _items(text, top[key]) if key in top else []
+        placed[key] = []
+        for offset, element in zip(offsets, value, strict=True):
+            if not isinstance(element, dict):
+                raise ImportFailed(
+                    Location(path.name, line(offset)), f"each of {key} must be an object"
+                )
+            fields = {name: line(at) for name, at in _members(text, offset).items()}
+            placed[key].append((line(offset), fields))
+    return data, placed
+
+
+def read_json(path: Path, session: Session) -> ImportBatch:
+    data, placed = _parse_json(path)
+    if data.get("format") not in (None, FORMAT):
+        raise ImportFailed(
+            Location(path.name), f"format {data['format']!r} is not one this version reads"
+        )
+    treaties = []
+    for record, (line, fields) in zip(data.get("treaties", []), placed["treaties"], strict=True):
+        where = Location(path.name, line)
+        slug = record.get("slug")
+        if not isinstance(slug, str) or not slug.strip():
+            raise ImportFailed(Location(path.name, fields.get("slug", line)), "no slug", "slug")
+        raw = dict(record)
+        if isinstance(raw.get("parties"), list):
+            raw["parties"] = [_party(p) for p in raw["parties"]]
+        treaties.append(Incoming(slug.strip(), raw, where, lines=fields))
+    sources = list(zip(data.get("sources", []), placed["sources"], strict=True))
+    events = list(zip(data.get("events", []), placed["events"], strict=True))
+    return ImportBatch(
+        dataset=DATASET,
+        label="JSON",
+        treaties=treaties,
+        before=lambda s, report, overwrite: _merge_sources(
+            s, path.name, sources, report, overwrite
+        ),
+        after=lambda s, report, overwrite: _merge_events(s, path.name, events, report, overwrite),
+    )
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+
+def _source_values(
+    record: Mapping[str, Any], where: Location, lines: Mapping[str, int]
+) -> dict[str, Any]:
+    def failed(name: str, message: str) -> ImportFailed:
+        return ImportFailed(Location(where.file, lines.get(name, where.line)), message, name)
+
+    values: dict[str, Any] = {}
+    for name, value in record.items():
+        if name == "key":
+            continue
+        if name in SOURCE_TEXTS:
+            if value is not None and not isinstance(value, str):
+                raise failed(name, "must be text")
+            text = (value or "").strip() or None
+            if text and len(text) > SOURCE_TEXTS[name]:
+                raise failed(name, f"too long (at most {SOURCE_TEXTS[name]} characters)")
+            values[name] = text
+        elif name in SOURCE_DATES:
+            try:
+                values[name] = PartialDate.from_iso(value).iso() if value else None
+            except DateError as error:
+                raise failed(name, str(error)) from None
+        else:
+            known = ", ".join(("key", *SOURCE_TEXTS, *SOURCE_DATES))
+            raise failed(name, f"unknown field; a source has {known}")
+    return values
+
+
+def _date_columns(prefix: str, text: str | None) -> dict[str, Any]:
+    when = PartialDate.from_iso(text) if text else None
+    return {
+        f"{prefix}_on": when.value if when else None,
+        f"{prefix}_precision": when.precision.value if when else None,
+    }
+
+
+def _merge_sources(
+    session: Session,
+    file: str,
+    records: list[tuple[dict[str, Any], tuple[int, dict[str, int]]]],
+    report: ImportReport,
+    overwrite: bool,
+) -> None:
+    tally = report.tally("sources")
+    for record, (line, fields) in records:
+        where = Location(file, line)
+        key = record.get("key")
+        if not isinstance(key, str) or not key.strip() or len(key) > 120:
+            raise ImportFailed(where, "a source needs a key (at most 120 characters)", "key")
+        incoming = _source_values(record, where, fields)
+        row = session.exec(select(Source).where(Source.key == key)).first()
+        if row is None:
+            if not incoming.get("title"):
+                raise ImportFailed(where, "a source needs a title", "title")
+            session.add(
+                Source(
+                    key=key,
+                    **{n: incoming.get(n) for n in SOURCE_TEXTS},
+                    **{
+                        c: v
+                        for n in SOURCE_DATES
+                        for c, v in _date_columns(n, incoming.get(n)).items()
+                    },
+                )
+            )
+            tally.added += 1
+            continue
+        current = {n: getattr(row, n) for n in SOURCE_TEXTS} | {
+            n: _iso(row, n) for n in SOURCE_DATES
+        }
+        merge = merge_fields(f"source {key}", current, incoming, None, overwrite=overwrite)
+        report.conflicts.extend(merge.conflicts)
+        if not merge.taken:
+            tally.unchanged += 1
+            continue
+        for name, value in merge.taken.items():
+            if name in SOURCE_DATES:
+                for column, v in _date_columns(name, value).items():
+                    setattr(row, column, v)
+            else:
+                setattr(row, name, value)
+        session.add(row)
+        tally.changed += 1
+    session.flush()
+
+
+def _iso(row: Any, name: str) -> str | None:
+    when = partial(getattr(row, f"{name}_on"), getattr(row, f"{name}_precision"))
+    return when.iso() if when else None
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+def _event_values(
+    record: Mapping[str, Any],
+    where: Location,
+    lines: Mapping[str, int],
+    session: Session,
+    states: StateIndex,
+) -> tuple[str, dict[str, Any]]:
+    """The key, the event's flat values (only the fields given) and its state ids."""
+
+    def failed(name: str, message: str) -> ImportFailed:
+        return ImportFailed(Location(where.file, lines.get(name, where.line)), message, name)
+
+    key = record.get("key")
+    if not isinstance(key, str) or not key.strip():
+        raise failed("key", "an event needs a key")
+    form = {k: v for k, v in record.items() if k not in ("uncertain", "sources")}
+    if isinstance(form.get("states"), list):
+        form["states"] = [_state_text(s) for s in form["states"]]
+    try:
+        data = validate_event(
+            form,
+            states,
+            treaty_exists=lambda s: (
+                session.exec(select(Treaty.id).where(Treaty.slug == s)).first() is not None
+            ),
+            key_taken=lambda _key: False,
+        )
+    except InvalidInput as error:
+        (name, message), *_ = error.errors.items()
+        raise failed(name, message) from None
+    uncertain = record.get("uncertain", False)
+    if not isinstance(uncertain, bool):
+        raise failed("uncertain", "must be true or false")
+    try:
+        sources = sorted(
+            (citation_dict(c) for c in record.get("sources") or []),
+            key=lambda c: json.dumps(c, sort_keys=True),
+        )
+    except ValueError as error:
+        raise failed("sources", str(error)) from None
+    full = {
+        "on": data.happened.iso(),
+        "uncertain": uncertain,
+        "kind": data.values["kind"],
+        "title": data.values["title"],
+        "description": data.values["description"],
+        "place": data.values["place"],
+        "treaty": data.treaty,
+        "states": sorted(state_ref(states[i]) for i in data.state_ids),
+        "sources": sources,
+    }
+    return key.strip(), {k: v for k, v in full.items() if k in record}
+
+
+def _stored_event(session: Session, event: Event, states: StateIndex) -> dict[str, Any]:
+    slug = (
+        session.exec(select(Treaty.slug).where(Treaty.id == event.treaty_id)).first()
+        if event.treaty_id
+        else None
+    )
+    citations = session.exec(select(Citation).where(Citation.event_id == event.id)).all()
+    return {
+        "on": _iso(event, "happened"),
+        "uncertain": event.happened_uncertain,
+        "kind": event.kind,
+        "title": event.title,
+        "description": event.description,
+        "place": event.place,
+        "treaty": slug,
+        "states": sorted(state_ref(states[s.id]) for s in event.states),  # type: ignore[index]
+        "sources": sorted(
+            (
+                {
+                    "source": c.source.key,  # type: ignore[union-attr]
+                    "supports": [s for s in c.supports.split(",") if s],
+                    "agrees": c.agrees,
+                    "claim": c.claim,
+                    "note": c.note,
+                }
+                for c in citations
+            ),
+            key=lambda c: json.dumps(c, sort_keys=True),
+        ),
+    }
+
+
+def _merge_events(
+    session: Session,
+    file: str,
+    records: list[tuple[dict[str, Any], tuple[int, dict[str, int]]]],
+    report: ImportReport,
+    overwrite: bool,
+) -> None:
+    tally = report.tally("events")
+    states = StateIndex(session)
+    source_ids = dict(session.exec(select(Source.key, Source.id)).all())
+    for record, (line, fields) in records:
+        where = Location(file, line)
+        key, incoming = _event_values(record, where, fields, session, states)
+        for c in incoming.get("sources") or []:
+            if c["source"] not in source_ids:
+                raise ImportFailed(
+                    Location(file, fields.get("sources", line)),
+                    f'unknown source key {c["source"]!r}: list it under "sources"',
+                    "sources",
+                )
+        event = session.exec(select(Event).where(Event.key == key)).first()
+        if event is None:
+            event = Event(key=key, title=incoming.get("title") or "")
+            taken = incoming
+            tally.added += 1
+        else:
+            current = _stored_event(session, event, states)
+            merge = merge_fields(f"event {key}", current, incoming, None, overwrite=overwrite)
+            report.conflicts.extend(merge.conflicts)
+            taken = merge.taken
+            if not taken:
+                tally.unchanged += 1
+                continue
+            tally.changed += 1
+        _write_event(session, event, taken, states, source_ids)
+    session.flush()
+
+
+def _write_event(
+    session: Session,
+    event: Event,
+    values: Mapping[str, Any],
+    states: StateIndex,
+    source_ids: Mapping[str, int],
+) -> None:
+    for name, value in values.items():
+        if name == "on":
+            when = PartialDate.from_iso(value)
+            event.happened_on, event.happened_precision = when.value, when.precision.value
+        elif name == "uncertain":
+            event.happened_uncertain = bool(value)
+        elif name == "treaty":
+            event.treaty_id = (
+                session.exec(select(Treaty.id).where(Treaty.slug == value)).first()
+                if value
+                else None
+            )
+        elif name == "states":
+            ids = [states.find(ref).id for ref in value or []]
+            event.states = [session.get(State, i) for i in ids]  # type: ignore[misc]
+        elif name in ("kind", "title", "description", "place"):
+            setattr(event, name, value if name != "kind" else value or "other")
+    session.add(event)
+    session.flush()
+    if "sources" in values:
+        session.exec(delete(Citation).where(col(Citation.event_id) == event.id))
+        for c in values["sources"] or []:
+            session.add(
+                Citation(
+                    source_id=source_ids[c["source"]],
+                    event_id=event.id,
+                    supports=",".join(c["supports"]),
+                    agrees=c["agrees"],
+                    claim=c["claim"],
+                    note=c["note"],
+                )
+            )
+
+
+# -- CSV -------------------------------------------------------------------------------------
+
+
+def _column_names() -> dict[str, str]:
+    """Header text (a field name or its form label, any case) -> field."""
+    names = {}
+    for name in CSV_COLUMNS:
+        names[name.lower()] = name
+        names[LABELS[name].lower()] = name
+    return names
+
+
+def read_csv(path: Path, session: Session) -> ImportBatch:
+    text = _read_text(path)
+    name = path.name
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    known = _column_names()
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ImportFailed(Location(name, 1), "empty file: no header row")
+        fields: list[str] = []
+        for index, heading in enumerate(header, start=1):
+            field = known.get(heading.strip().lower())
+            if field is None:
+                hint = (
+                    "provisions are not in the CSV format; import them as JSON"
+                    if heading.strip().lower() in ("provisions", LABELS["provisions"].lower())
+                    else "known columns: " + ", ".join(CSV_COLUMNS)
+                )
+                raise ImportFailed(
+                    Location(name, 1), f"unknown column {heading!r}; {hint}", str(index)
+                )
+            if field in fields:
+                raise ImportFailed(Location(name, 1), f"{heading!r} appears twice", heading)
+            fields.append(field)
+        if "slug" not in fields:
+            raise ImportFailed(Location(name, 1), "no slug column: it names each treaty")
+        columns = {f: h.strip() for f, h in zip(fields, header, strict=True)}
+        treaties = []
+        while True:
+            line = reader.line_num + 1
+            cells = next(reader, None)
+            if cells is None:
+                break
+            if not any(c.strip() for c in cells):
+                continue
+            where = Location(name, line)
+            if len(cells) != len(fields):
+                raise ImportFailed(
+                    where,
+                    f"{len(cells)} fields where the header names {len(fields)}"
+                    " (is the file cut short?)",
+                )
+            raw: dict[str, Any] = {
+                f: (c.strip() or None) for f, c in zip(fields, cells, strict=True)
+            }
+            if not raw["slug"]:
+                raise ImportFailed(where, "no slug", columns["slug"])
+            if "parties" in raw:
+                raw["parties"] = [
+                    _party(p.strip()) for p in (raw["parties"] or "").split(";") if p.strip()
+                ]
+            treaties.append(Incoming(str(raw["slug"]), raw, where, columns=columns))
+    except csv.Error as error:
+        raise ImportFailed(Location(name, reader.line_num), f"broken CSV: {error}") from None
+    return ImportBatch(dataset=DATASET, label="CSV", treaties=treaties)
