@@ -306,6 +306,15 @@ def to_records(
     successors = session.exec(
         select(Treaty.replaces_id, Treaty.slug).where(col(Treaty.replaces_id).in_(ids))
     ).all()
+    parties_of: dict[int, list[TreatyParty]] = {}
+    for p in parties:
+        parties_of.setdefault(p.treaty_id, []).append(p)
+    provisions_of: dict[int, list[Provision]] = {}
+    for p in provisions:
+        provisions_of.setdefault(p.treaty_id, []).append(p)
+    successors_of: dict[int, list[str]] = {}
+    for replaced_id, slug in successors:
+        successors_of.setdefault(replaced_id, []).append(slug)
     records = []
     for t in treaties:
         records.append(
@@ -329,7 +338,7 @@ def to_records(
                 renewal_months=t.renewal_months,
                 term_note=t.term_note,
                 replaces=slugs.get(t.replaces_id) if t.replaces_id else None,
-                replaced_by=tuple(slug for rid, slug in successors if rid == t.id),
+                replaced_by=tuple(successors_of.get(t.id, [])),  # type: ignore[arg-type]
                 strength=t.strength,
                 strength_clause=t.strength_clause,
                 strength_note=t.strength_note,
@@ -352,8 +361,7 @@ def to_records(
                         notes=p.notes,
                         citations=tuple(party_citations[p.id]),  # type: ignore[index]
                     )
-                    for p in parties
-                    if p.treaty_id == t.id
+                    for p in parties_of.get(t.id, [])  # type: ignore[arg-type]
                 ),
                 provisions=tuple(
                     ProvisionRecord(
@@ -368,8 +376,7 @@ def to_records(
                         translation_note=p.translation_note,
                         citations=tuple(provision_citations[p.id]),  # type: ignore[index]
                     )
-                    for p in provisions
-                    if p.treaty_id == t.id
+                    for p in provisions_of.get(t.id, [])  # type: ignore[arg-type]
                 ),
                 citations=tuple(treaty_citations.get(t.id, [])),  # type: ignore[arg-type]
             )
