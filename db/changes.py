@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.errors import DatabaseError, NotFound
@@ -79,17 +80,25 @@ def update_treaty(
     treaty = session.exec(select(Treaty).where(Treaty.slug == slug)).first()
     if treaty is None:
         raise NotFound(f"no treaty with the slug {slug!r}")
-    if expected_version is not None and treaty.version != expected_version:
+    base = treaty.version if expected_version is None else expected_version
+    # The version is claimed by a conditional UPDATE, the first write of the transaction: of
+    # two saves racing from the same version, the database lets exactly one through.
+    claimed = session.execute(
+        update(Treaty)
+        .where(col(Treaty.id) == treaty.id, col(Treaty.version) == base)
+        .values(version=base + 1, updated_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(treaty)
         raise EditConflict(
             f"{slug} was changed by someone else since you opened it"
-            f" (version {expected_version} -> {treaty.version});"
-            " reload it and apply your change again"
+            f" (version {base} -> {treaty.version}); reload it and apply your change again"
         )
+    session.refresh(treaty)
     for name, value in values.items():
         setattr(treaty, name, value)
     treaty.replaces_id = treaty_id_by_slug(session, replaces) if replaces else None
-    treaty.version += 1
-    treaty.updated_at = utc_now()
     session.add(treaty)
     session.flush()
     if parties is not None:
