@@ -1,18 +1,31 @@
-"""Database location and engine setup. SQLite-only settings live here and nowhere else."""
+"""Database location and engine setup. SQLite-only settings live here and nowhere else; a
+server (PostgreSQL) needs none beyond a connect timeout."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
+
+from db.errors import DatabaseError
 
 ENV_VAR = "TREATY_TIMELINE_DB"
 APP_NAME = "treaty-timeline"
 DB_FILENAME = "treaties.db"
 BUSY_TIMEOUT_MS = 5000
+CONNECT_TIMEOUT_S = 10
+URL_EXAMPLE = "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
+
+# psycopg logs a warning when a failed statement aborts a batch of inserts, just before the error
+# that says it better; with no logging set up, Python would print it as a second line.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+SQLITE_BEGIN = "treaty_timeline_sqlite_begin"
 
 
 def default_database_path() -> Path:
@@ -30,16 +43,28 @@ def database_url(target: str | os.PathLike[str] | None = None) -> str:
         target = os.environ.get(ENV_VAR) or default_database_path()
     text = str(target)
     if "://" in text:
+        parse_url(text)
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+def parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as error:
+        # The text may hold a password: it is not repeated back.
+        raise DatabaseError(
+            f"cannot read the database URL; give a file path or a URL such as {URL_EXAMPLE}"
+        ) from error
+
+
 def describe_location(url: str) -> str:
     """The URL as a user should see it: a file path for SQLite, no password otherwise."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
-    return parsed.render_as_string(hide_password=True)
+    # Unquoted for reading ("host=/run/postgresql", not "host=%2Frun%2Fpostgresql").
+    return unquote(parsed.render_as_string(hide_password=True))
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -47,9 +72,9 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _server_engine(parsed)
 
     in_memory = parsed.database in (None, "", ":memory:")
     if not in_memory:
@@ -77,9 +102,32 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        # A write takes the write lock up front (see writer()); a plain BEGIN that reads
+        # first and writes later would fail at once against another writer doing the same.
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
+
+
+def _server_engine(url: URL) -> Engine:
+    options: dict = {"pool_pre_ping": True}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        # A host that never answers would otherwise keep the user waiting for minutes.
+        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+    try:
+        return create_engine(url, **options)
+    except (ArgumentError, ImportError) as error:  # an unknown scheme, or its driver missing
+        raise DatabaseError(
+            f"cannot open {url.drivername}:// databases; use a SQLite file or a URL such as"
+            f" {URL_EXAMPLE}"
+        ) from error
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for a unit of work that writes: on SQLite its transaction begins IMMEDIATE,
+    so concurrent writers queue on the busy timeout instead of failing; elsewhere unchanged."""
+    return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) if is_sqlite(engine) else engine
 
 
 def set_sqlite_foreign_keys(connection: Connection, on: bool) -> None:

@@ -71,6 +71,18 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
+def _contains(column: Any, text: str) -> Any:
+    """`column` holds `text`, in any case. The database's lower() may change only ASCII letters
+    (SQLite's always does, PostgreSQL's in a database with the C locale), so the upper-case
+    forms of the other letters of `text` are lowered with replace(), which every engine has."""
+    lowered = func.lower(column)
+    for letter in sorted({c for c in text.lower() if not c.isascii()}):
+        for upper in sorted({letter.upper(), letter.title()} - {letter}):
+            if len(upper) == 1 and upper.lower() == letter:
+                lowered = func.replace(lowered, upper, letter)
+    return lowered.like(_like_pattern(text), escape="\\")
+
+
 def find_treaties(
     session: Session,
     *,
@@ -105,17 +117,13 @@ def find_treaties(
     if min_strength is not None:
         statement = statement.where(col(Treaty.strength) >= min_strength)
     if text:
-        pattern = _like_pattern(text)
         clauses = select(Provision.treaty_id).where(
-            or_(
-                func.lower(Provision.text).like(pattern, escape="\\"),
-                func.lower(Provision.conditions).like(pattern, escape="\\"),
-            )
+            or_(_contains(Provision.text, text), _contains(Provision.conditions, text))
         )
         statement = statement.where(
             or_(
                 *(
-                    func.lower(column).like(pattern, escape="\\")
+                    _contains(column, text)
                     for column in (
                         Treaty.title,
                         Treaty.short_title,
@@ -187,11 +195,10 @@ def _browse_where(statement, f: TreatyFilter):  # type: ignore[no-untyped-def]
     if f.min_strength is not None:
         statement = statement.where(col(Treaty.strength) >= f.min_strength)
     if f.text:
-        pattern = _like_pattern(f.text)
         statement = statement.where(
             or_(
                 *(
-                    func.lower(column).like(pattern, escape="\\")
+                    _contains(column, f.text)
                     for column in (Treaty.title, Treaty.short_title, Treaty.slug)
                 )
             )

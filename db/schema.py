@@ -12,11 +12,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import is_sqlite, set_sqlite_foreign_keys
 from db.errors import DatabaseError, SchemaTooNew
+from db.server_errors import explain_server
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration; tests/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 VERSION_TABLE = "alembic_version"
+# Any fixed number: the key of the PostgreSQL advisory lock taken while a schema is made.
+SCHEMA_LOCK_KEY = 7_236_051
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,9 @@ def migrate(engine: Engine) -> None:
         try:
             # One transaction for the whole upgrade: a failure leaves the file as it was.
             with connection.begin():
+                hold_schema_lock(connection)
+                if current_revision(connection) == SCHEMA_HEAD:
+                    return  # another program made it while this one waited for the lock
                 command.upgrade(alembic_config(connection), "head")
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
@@ -111,10 +117,20 @@ def migrate(engine: Engine) -> None:
                 set_sqlite_foreign_keys(connection, on=True)
 
 
+def hold_schema_lock(connection: Connection) -> None:
+    """On PostgreSQL, programs creating, upgrading or seeding the same database at once take
+    turns: each holds this lock until its transaction ends."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+
+
 def explain(error: SQLAlchemyError) -> str:
     """A one-line reason a user can act on, for the errors opening a database can meet."""
     message = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     lowered = message.lower()
+    server = explain_server(message)
+    if server:
+        return server
     if "file is not a database" in lowered or "malformed" in lowered:
         return "the file is not a treaty-timeline database (not SQLite, or damaged)"
     if "unable to open database file" in lowered:

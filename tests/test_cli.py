@@ -16,9 +16,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_overview_lists_the_founding_treaties(
-    capsys: pytest.CaptureFixture[str], seeded_path: Path
+    capsys: pytest.CaptureFixture[str], seeded_db: str
 ) -> None:
-    code, out, err = run(capsys, "--db", str(seeded_path))
+    code, out, err = run(capsys, "--db", seeded_db)
     assert code == 0, err
     assert "5 treaties" in out
     for slug in ("sino-soviet-1950", "ussr-dprk-1961", "russia-dprk-2000", "russia-dprk-2024"):
@@ -27,11 +27,10 @@ def test_overview_lists_the_founding_treaties(
     assert "4 automatic defence" in out and "2 consultation" in out
 
 
-def test_a_new_database_is_seeded_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    path = tmp_path / "new" / "t.db"
-    code, out, _ = run(capsys, "--db", str(path))
+def test_a_new_database_is_seeded_once(capsys: pytest.CaptureFixture[str], new_db: str) -> None:
+    code, out, _ = run(capsys, "--db", new_db)
     assert code == 0 and "seeded with the founding records" in out
-    code, out, _ = run(capsys, "seed", "--db", str(path))
+    code, out, _ = run(capsys, "seed", "--db", new_db)
     assert code == 0 and "nothing to add" in out
 
 
@@ -46,6 +45,7 @@ def test_environment_variable_chooses_the_database(
     assert out.strip() == str(tmp_path / "flag.db")
 
 
+@pytest.mark.sqlite_only(reason="a file that is not a SQLite database")
 def test_a_file_that_is_not_a_database_gets_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -58,6 +58,7 @@ def test_a_file_that_is_not_a_database_gets_one_line(
     assert path.read_text() == "Dear editor,\n" * 50
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file's folder cannot be made")
 def test_an_unwritable_location_gets_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -11,9 +11,9 @@ from timeline.cli import main
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], seeded_path: Path):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str], seeded_db: str):  # type: ignore[no-untyped-def]
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main([*argv, "--db", str(seeded_path)])
+        code = main([*argv, "--db", seeded_db])
         out, err = capsys.readouterr()
         return code, out, err
 

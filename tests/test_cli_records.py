@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.db_dump import dump_database
 from timeline.cli import main
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], seeded_path: Path):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str], seeded_db: str):  # type: ignore[no-untyped-def]
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main([*argv, "--db", str(seeded_path)])
+        code = main([*argv, "--db", seeded_db])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -119,10 +120,6 @@ def test_events_filters(cli) -> None:  # type: ignore[no-untyped-def]
     assert any(e["kind"] == "un-veto" for e in json.loads(out))
 
 
-def _dump(path: Path) -> bytes:
-    return path.read_bytes()
-
-
 ADD = [
     "add", "--slug", "test-pact-1999", "--title", "Test Pact", "--kind", "alliance",
     "--signed", "July 1999", "--party", "USA", "--party", "CAN", "--strength", "3",
@@ -171,17 +168,17 @@ def test_add_edit_delete_round(cli) -> None:  # type: ignore[no-untyped-def]
     ],
 )
 def test_bad_add_is_refused_and_changes_nothing(  # type: ignore[no-untyped-def]
-    cli, seeded_path: Path, argv: list[str], message: str
+    cli, seeded_db: str, argv: list[str], message: str
 ) -> None:
-    before = _dump(seeded_path)
+    before = dump_database(seeded_db)
     code, out, err = cli(*ADD, *argv)
     assert code == 1, out
     assert message in err and err.count("\n") == 1
-    assert _dump(seeded_path) == before
+    assert dump_database(seeded_db) == before
 
 
-def test_bad_edit_changes_nothing(cli, seeded_path: Path) -> None:  # type: ignore[no-untyped-def]
-    before = _dump(seeded_path)
+def test_bad_edit_changes_nothing(cli, seeded_db: str) -> None:  # type: ignore[no-untyped-def]
+    before = dump_database(seeded_db)
     for argv in (
         ["--ended", "1950"],
         ["--strength", "nine"],
@@ -190,11 +187,11 @@ def test_bad_edit_changes_nothing(cli, seeded_path: Path) -> None:  # type: igno
     ):
         code, _, err = cli("edit", "ussr-dprk-1961", *argv)
         assert code == 1 and err.startswith("treaty-timeline: error:"), argv
-    assert _dump(seeded_path) == before
+    assert dump_database(seeded_db) == before
 
 
 def test_add_from_json_file_and_broken_files(  # type: ignore[no-untyped-def]
-    cli, seeded_path: Path, tmp_path: Path
+    cli, seeded_db: str, tmp_path: Path
 ) -> None:
     good = tmp_path / "treaty.json"
     good.write_text(
@@ -208,7 +205,7 @@ def test_add_from_json_file_and_broken_files(  # type: ignore[no-untyped-def]
             }
         )
     )
-    before = _dump(seeded_path)
+    before = dump_database(seeded_db)
     broken = tmp_path / "broken.json"
     broken.write_text('{"slug": "x", "title": ')
     code, _, err = cli("add", "--file", str(broken))
@@ -220,7 +217,7 @@ def test_add_from_json_file_and_broken_files(  # type: ignore[no-untyped-def]
     latin.write_bytes('{"title": "Traité"}'.encode("latin-1"))
     assert "not UTF-8" in cli("add", "--file", str(latin))[2]
     assert "cannot read" in cli("add", "--file", str(tmp_path / "missing.json"))[2]
-    assert _dump(seeded_path) == before
+    assert dump_database(seeded_db) == before
 
     code, out, err = cli("add", "--file", str(good))
     assert code == 0, err
@@ -230,9 +227,9 @@ def test_add_from_json_file_and_broken_files(  # type: ignore[no-untyped-def]
 
 
 def test_delete_without_confirmation_is_refused_when_not_interactive(  # type: ignore[no-untyped-def]
-    cli, seeded_path: Path
+    cli, seeded_db: str
 ) -> None:
-    before = _dump(seeded_path)
+    before = dump_database(seeded_db)
     code, _, err = cli("delete", "ussr-dprk-1961")
     assert code == 1 and "--yes" in err
-    assert _dump(seeded_path) == before
+    assert dump_database(seeded_db) == before

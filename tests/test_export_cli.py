@@ -10,14 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ON_POSTGRES
+from tests.db_dump import nothing_created
 from timeline.cli import main
 from timeline.io.selection import parse_filters, select_treaties
 
+# What the seeded database fixture puts in the test's folder.
+DATABASE_FILES = [] if ON_POSTGRES else ["treaties.db"]
+
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], seeded_path: Path):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str], seeded_db: str):  # type: ignore[no-untyped-def]
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main([*argv, "--db", str(seeded_path)])
+        code = main([*argv, "--db", seeded_db])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -74,12 +79,11 @@ def test_bad_filters_get_one_line_and_no_file(  # type: ignore[no-untyped-def]
 
 
 def test_a_bad_filter_does_not_create_a_database(  # type: ignore[no-untyped-def]
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    new_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    database = tmp_path / "new.db"
-    assert main(["list", "--min-strength", "9", "--db", str(database)]) == 1
-    assert main(["export", "--min-strength", "9", "--db", str(database)]) == 1
-    assert not database.exists()
+    assert main(["list", "--min-strength", "9", "--db", new_db]) == 1
+    assert main(["export", "--min-strength", "9", "--db", new_db]) == 1
+    assert nothing_created(new_db)
     assert capsys.readouterr().err.count("\n") == 2
 
 
@@ -91,7 +95,7 @@ def test_output_file_and_stdout_agree(cli, tmp_path: Path) -> None:  # type: ign
     code, printed, _ = cli("export", "--party", "CHN")
     assert code == 0
     assert json.loads(target.read_text(encoding="utf-8")) == json.loads(printed)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["founding.json", "treaties.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["founding.json", *DATABASE_FILES]
 
 
 @pytest.mark.parametrize("where", ["missing/out.json", "a-file.txt/out.json", "."])
@@ -148,7 +152,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(  # type: ignore[n
     assert code == 1
     assert err == f"treaty-timeline: error: cannot write {target}: No space left on device\n"
     assert target.read_text(encoding="utf-8") == "the previous export\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["treaties.csv", "treaties.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["treaties.csv", *DATABASE_FILES]
 
 
 def test_help_names_the_formats_and_the_filters(capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,9 +49,9 @@ HAND_MADE = {
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], seeded_path: Path):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str], seeded_db: str):  # type: ignore[no-untyped-def]
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main([*argv, "--db", str(seeded_path)])
+        code = main([*argv, "--db", seeded_db])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -194,7 +194,7 @@ def test_json_loads_back_into_the_same_records(  # type: ignore[no-untyped-def]
 
     # Exported again, the loaded copy gives the same file, sources included.
     first = json.loads((exported / FOUNDING_FILE).read_text(encoding="utf-8"))
-    code = main(["export", "--db", str(empty_engine.url.database)])
+    code = main(["export", "--db", empty_engine.url.render_as_string(hide_password=False)])
     second = json.loads(capsys.readouterr().out)
     assert code == 0
     assert second == first

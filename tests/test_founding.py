@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from db.models import Citation, Event, Source, State, StateSuccession, Treaty
 from db.queries import treaty_by_slug
+from tests.db_dump import dump_database
 from timeline import views
 from timeline.records import partial
 from timeline.seed import read_fixture, seed
@@ -168,24 +169,13 @@ def test_states_from_cow_plus_the_ussr(seeded_session: Session) -> None:
     assert succession.kind == "continuation"
 
 
-def _dump(engine: Engine) -> dict[str, list[tuple]]:
-    with engine.connect() as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            )
-        ]
-        return {t: connection.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all() for t in tables}
-
-
 def test_seeding_twice_changes_nothing(seeded_engine: Engine) -> None:
-    before = _dump(seeded_engine)
+    before = dump_database(seeded_engine)
     with Session(seeded_engine) as session:
         report = seed(session)
         session.commit()
     assert not report.changed
-    assert _dump(seeded_engine) == before
+    assert dump_database(seeded_engine) == before
 
 
 def test_seeding_adds_back_only_what_is_missing(seeded_engine: Engine) -> None:

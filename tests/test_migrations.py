@@ -12,18 +12,19 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
-from db.engine import make_engine
+from db.engine import database_url, make_engine
 from db.errors import DatabaseError, SchemaTooNew
 from db.schema import SCHEMA_HEAD, alembic_config, ensure_schema, known_revisions
+from tests.db_dump import dump_database
 from timeline.database import open_database
 
 
-def _engine(path: Path) -> Engine:
-    return make_engine(f"sqlite:///{path}")
+def _engine(target: str | Path) -> Engine:
+    return make_engine(database_url(target))
 
 
 def test_schema_head_constant_names_the_newest_migration() -> None:
-    with _engine(Path(":memory:")).connect() as connection:
+    with make_engine("sqlite://").connect() as connection:
         script = ScriptDirectory.from_config(alembic_config(connection))
     assert script.get_current_head() == SCHEMA_HEAD
 
@@ -48,20 +49,22 @@ INSERT INTO state (id, name, short_name, iso3, cow_code) VALUES
   (2, 'Democratic People''s Republic of Korea', 'North Korea', 'PRK', 731);
 INSERT INTO treaty (id, slug, title, kind, signed_on, signed_precision, signed_uncertain,
   in_force_uncertain, ended_uncertain, indefinite, strength, ended_on, ended_precision)
-  VALUES (1, 'ussr-dprk-1961', 'Treaty of 1961', 'alliance', '1961-07-06', 'day', 0, 0, 0, 0, 4,
-          '1996-09-10', 'day'),
-         (2, 'later', 'A later treaty', 'friendship', '2000-02-01', 'month', 0, 0, 0, 0, 2,
-          NULL, NULL);
+  VALUES (1, 'ussr-dprk-1961', 'Treaty of 1961', 'alliance', '1961-07-06', 'day', FALSE, FALSE,
+          FALSE, FALSE, 4, '1996-09-10', 'day'),
+         (2, 'later', 'A later treaty', 'friendship', '2000-02-01', 'month', FALSE, FALSE,
+          FALSE, FALSE, 2, NULL, NULL);
 UPDATE treaty SET replaces_id = 1 WHERE id = 2;
 INSERT INTO treaty_party (id, treaty_id, state_id, role)
   VALUES (1, 1, 1, 'party'), (2, 1, 2, 'party');
 INSERT INTO provision (id, treaty_id, position, article, obligation, security, text)
-  VALUES (1, 1, 1, '1', 'defence', 1, 'Should either of the Contracting Parties ...');
+  VALUES (1, 1, 1, '1', 'defence', TRUE, 'Should either of the Contracting Parties ...');
 INSERT INTO source (id, key, title) VALUES (1, 'unts-6045', 'UNTS No. 6045');
-INSERT INTO citation (id, source_id, treaty_id, supports, agrees) VALUES (1, 1, 1, 'signed', 1);
-INSERT INTO citation (id, source_id, provision_id, supports, agrees) VALUES (2, 1, 1, 'text', 1);
+INSERT INTO citation (id, source_id, treaty_id, supports, agrees)
+  VALUES (1, 1, 1, 'signed', TRUE);
+INSERT INTO citation (id, source_id, provision_id, supports, agrees)
+  VALUES (2, 1, 1, 'text', TRUE);
 INSERT INTO event (id, key, happened_on, happened_precision, happened_uncertain, kind, title,
-  treaty_id) VALUES (1, 'notice-1995', '1995-01-01', 'year', 0, 'notice', 'Notice', 1);
+  treaty_id) VALUES (1, 'notice-1995', '1995-01-01', 'year', FALSE, 'notice', 'Notice', 1);
 INSERT INTO event_state (event_id, state_id) VALUES (1, 1);
 """
 
@@ -88,8 +91,8 @@ def _dump(engine: Engine) -> dict[str, list[tuple]]:
         }
 
 
-def test_upgrade_from_the_first_migration_keeps_every_record(tmp_path: Path) -> None:
-    engine = _engine(tmp_path / "old.db")
+def test_upgrade_from_the_first_migration_keeps_every_record(new_db: str) -> None:
+    engine = _engine(new_db)
     _upgrade_to(engine, "0001")
     with engine.begin() as connection:
         for statement in FIRST_SCHEMA_ROWS.split(";"):
@@ -112,7 +115,7 @@ def test_upgrade_from_the_first_migration_keeps_every_record(tmp_path: Path) -> 
     assert versions == [1, 1]
     assert replaced == 1
     # The upgraded file then opens as any current database would, without seeding over it.
-    database = open_database(tmp_path / "old.db")
+    database = open_database(new_db)
     assert database.seeded is None
     assert _dump(database.engine)["treaty"] == after["treaty"]
 
@@ -122,18 +125,18 @@ def test_every_known_revision_is_on_one_line_of_history() -> None:
     assert known_revisions()[-1] == "0001"
 
 
-def test_a_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "future.db"
-    engine = _engine(path)
+def test_a_database_newer_than_the_program_is_refused(new_db: str) -> None:
+    engine = _engine(new_db)
     ensure_schema(engine)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
-    before = path.read_bytes()
+    before = dump_database(engine)
     with pytest.raises(SchemaTooNew, match="newer than this treaty-timeline"):
         ensure_schema(engine)
-    assert path.read_bytes() == before
+    assert dump_database(engine) == before
 
 
+@pytest.mark.sqlite_only(reason="a file that is not a SQLite database")
 def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("these are my notes, not a database\n" * 100)
@@ -143,12 +146,11 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path)
     assert path.read_bytes() == before
 
 
-def test_a_database_of_another_program_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "other.db"
-    engine = _engine(path)
+def test_a_database_of_another_program_is_refused(new_db: str) -> None:
+    engine = _engine(new_db)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)"))
     with pytest.raises(DatabaseError, match="not created by treaty-timeline"):
-        open_database(path)
+        open_database(new_db)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM customers")).scalar() == 0

@@ -47,6 +47,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bin_dir
 
 
+@pytest.mark.sqlite_only(reason="the default database is a SQLite file in the user data dir")
 def test_installed_command_seeds_the_default_data_dir(installed: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "TREATY_TIMELINE"))}
@@ -63,14 +64,15 @@ def test_installed_command_seeds_the_default_data_dir(installed: Path, tmp_path:
 
 
 def test_installed_package_runs_as_a_module_from_its_own_files(
-    installed: Path, tmp_path: Path
+    installed: Path, tmp_path: Path, new_db: str
 ) -> None:
     where = _run(
         installed / "python", "-c", "import timeline, db; print(timeline.__file__, db.__file__)",
         cwd=tmp_path,
     )  # fmt: skip
     assert str(REPO) not in where
-    out = _run(installed / "python", "-m", "timeline", "--db", tmp_path / "m.db", cwd=tmp_path)
+    # Its own migrations make the schema, on SQLite or on a PostgreSQL server.
+    out = _run(installed / "python", "-m", "timeline", "--db", new_db, cwd=tmp_path)
     assert "6 July 1961" in out
 
 

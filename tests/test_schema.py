@@ -34,9 +34,13 @@ def _refused(engine: Engine, *records) -> None:  # type: ignore[no-untyped-def]
         session.rollback()
 
 
-def test_foreign_keys_are_enforced_on_sqlite(empty_engine: Engine) -> None:
+@pytest.mark.sqlite_only(reason="SQLite's foreign_keys pragma; a server always enforces them")
+def test_foreign_keys_are_switched_on_for_sqlite(empty_engine: Engine) -> None:
     with empty_engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_foreign_keys_are_enforced(empty_engine: Engine) -> None:
     _refused(empty_engine, _treaty(), TreatyParty(treaty_id=1, state_id=999))
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import Engine, func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from db.engine import database_url, describe_location, make_engine
+from db.engine import database_url, describe_location, make_engine, writer
 from db.errors import DatabaseError
 from db.models import State
-from db.schema import SchemaChange, ensure_schema, explain
+from db.schema import SchemaChange, ensure_schema, explain, hold_schema_lock
 from timeline.seed import SeedReport, seed
 
 
@@ -28,6 +28,11 @@ class OpenDatabase:
         return describe_location(self.url)
 
 
+def _state_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(State)).one()
+
+
 def open_database(target: str | os.PathLike[str] | None = None) -> OpenDatabase:
     """Open (creating if needed) the database at `target`: --db value, URL or path.
 
@@ -41,10 +46,13 @@ def open_database(target: str | os.PathLike[str] | None = None) -> OpenDatabase:
     schema = ensure_schema(engine)
     report = None
     try:
-        with Session(engine) as session:
-            if session.exec(select(func.count()).select_from(State)).one() == 0:
-                report = seed(session)
-                session.commit()
+        # Read first: opening a seeded database must not wait for another program's write.
+        if _state_count(engine) == 0:
+            with Session(writer(engine)) as session:
+                hold_schema_lock(session.connection())
+                if session.exec(select(func.count()).select_from(State)).one() == 0:
+                    report = seed(session)
+                    session.commit()
     except SQLAlchemyError as error:
         raise DatabaseError(explain(error)) from error
     return OpenDatabase(engine, url, schema, report)

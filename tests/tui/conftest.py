@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -30,8 +29,8 @@ def plain(static: Static, width: int = 200) -> str:
 
 
 @pytest.fixture
-def app(seeded_path: Path) -> TreatyApp:
-    return TreatyApp(str(seeded_path), today=TODAY)
+def app(seeded_db: str) -> TreatyApp:
+    return TreatyApp(seeded_db, today=TODAY)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from tests.tui.conftest import SIZE, plain, settle
@@ -107,6 +108,7 @@ async def test_help_lists_bindings_and_the_scale(app: TreatyApp) -> None:
         assert isinstance(app.screen, TimelineScreen)
 
 
+@pytest.mark.sqlite_only(reason="a file that is not a SQLite database")
 async def test_a_broken_database_is_a_message_not_a_crash(tmp_path) -> None:  # type: ignore[no-untyped-def]
     broken = tmp_path / "broken.db"
     broken.write_text("not a database\n" * 20)
