@@ -1,15 +1,18 @@
 """Writes. Each function works inside the caller's session and transaction; the caller commits.
+Each records what it changed in the change set the caller began (db/audit.py).
 
 Values arrive validated (timeline/forms.py); the database's own constraints are the last line."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from db import audit
 from db.errors import DatabaseError, NotFound
 from db.models import Event, Provision, Treaty, TreatyParty, utc_now
 
@@ -56,13 +59,15 @@ def create_treaty(
     parties: Sequence[dict[str, Any]] = (),
     provisions: Sequence[dict[str, Any]] = (),
 ) -> Treaty:
-    treaty = Treaty(**values)
-    if replaces:
-        treaty.replaces_id = treaty_id_by_slug(session, replaces)
-    session.add(treaty)
-    session.flush()
-    _set_parties(session, treaty, parties)
-    _set_provisions(session, treaty, provisions)
+    with audit.tracking(session, "treaty", None) as tracked:
+        treaty = Treaty(**values)
+        if replaces:
+            treaty.replaces_id = treaty_id_by_slug(session, replaces)
+        session.add(treaty)
+        session.flush()
+        tracked.ident = treaty.id
+        _set_parties(session, treaty, parties)
+        _set_provisions(session, treaty, provisions)
     return treaty
 
 
@@ -96,15 +101,16 @@ def update_treaty(
             f" (version {base} -> {treaty.version}); reload it and apply your change again"
         )
     session.refresh(treaty)
-    for name, value in values.items():
-        setattr(treaty, name, value)
-    treaty.replaces_id = treaty_id_by_slug(session, replaces) if replaces else None
-    session.add(treaty)
-    session.flush()
-    if parties is not None:
-        _set_parties(session, treaty, parties)
-    if provisions is not None:
-        _set_provisions(session, treaty, provisions)
+    with audit.tracking(session, "treaty", treaty.id):
+        for name, value in values.items():
+            setattr(treaty, name, value)
+        treaty.replaces_id = treaty_id_by_slug(session, replaces) if replaces else None
+        session.add(treaty)
+        session.flush()
+        if parties is not None:
+            _set_parties(session, treaty, parties)
+        if provisions is not None:
+            _set_provisions(session, treaty, provisions)
     return treaty
 
 
@@ -113,8 +119,18 @@ def delete_treaty(session: Session, slug: str) -> None:
     treaty = session.exec(select(Treaty).where(Treaty.slug == slug)).first()
     if treaty is None:
         raise NotFound(f"no treaty with the slug {slug!r}")
-    session.delete(treaty)
-    session.flush()
+    events = session.exec(select(Event.key).where(Event.treaty_id == treaty.id)).all()
+    successors = session.exec(select(Treaty.id).where(Treaty.replaces_id == treaty.id)).all()
+    with ExitStack() as stack:
+        # The treaty's own tracking is outermost, so its deletion is recorded after the links
+        # the database cuts: undo then restores the treaty before linking to it again.
+        stack.enter_context(audit.tracking(session, "treaty", treaty.id))
+        for key in events:
+            stack.enter_context(audit.tracking(session, "event", key))
+        for successor in successors:
+            stack.enter_context(audit.tracking(session, "treaty", successor))
+        session.delete(treaty)
+        session.flush()
 
 
 def _set_parties(session: Session, treaty: Treaty, parties: Sequence[dict[str, Any]]) -> None:
@@ -182,12 +198,13 @@ def create_event(
 ) -> Event:
     from db.models import State
 
-    event = Event(**values)
-    if treaty_slug:
-        event.treaty_id = treaty_id_by_slug(session, treaty_slug)
-    event.states = [session.get(State, state_id) for state_id in state_ids]  # type: ignore[misc]
-    session.add(event)
-    session.flush()
+    with audit.tracking(session, "event", values["key"]):
+        event = Event(**values)
+        if treaty_slug:
+            event.treaty_id = treaty_id_by_slug(session, treaty_slug)
+        event.states = [session.get(State, state_id) for state_id in state_ids]  # type: ignore[misc]
+        session.add(event)
+        session.flush()
     return event
 
 

@@ -328,3 +328,45 @@ class ImportRecord(SQLModel, table=True):
     imported_at: dt.datetime = Field(
         default_factory=utc_now, sa_column_kwargs={"server_default": func.current_timestamp()}
     )
+
+
+class ChangeSet(SQLModel, table=True):
+    """One save (an edit, an import, an undo): who made it, when, and what it was."""
+
+    __tablename__ = "change_set"
+
+    id: int | None = Field(default=None, primary_key=True)
+    made_at: dt.datetime = Field(
+        default_factory=utc_now, sa_column_kwargs={"server_default": func.current_timestamp()}
+    )
+    made_by: str = Field(max_length=200)
+    description: str = Field(max_length=500)
+    # For an undo: the change set it reverted.
+    undoes_id: int | None = Field(
+        default=None, foreign_key="change_set.id", ondelete="SET NULL", index=True
+    )
+
+
+class Change(SQLModel, table=True):
+    """One field of one record changed by a change set; a whole part (a party, a clause) or
+    record when it was created or deleted. Values are JSON text."""
+
+    __tablename__ = "change"
+    __table_args__ = (
+        CheckConstraint(vocab.sql_in("action", vocab.CHANGE_ACTIONS), name="action"),
+        CheckConstraint(vocab.sql_in("table_name", vocab.CHANGE_TABLES), name="table_name"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    change_set_id: int = Field(foreign_key="change_set.id", ondelete="CASCADE", index=True)
+    table_name: str = Field(max_length=20)
+    # The treaty slug, event key or source key, as it was after the change (before a delete).
+    record: str = Field(max_length=120)
+    # Which party ("RUS:party") or clause ("3", its position) of the treaty, if any.
+    part: str | None = Field(default=None, max_length=60)
+    # The treaty the change concerns (an event's treaty too), so a treaty's history is one query.
+    treaty: str | None = Field(default=None, max_length=120, index=True)
+    action: str = Field(max_length=10)
+    field: str | None = Field(default=None, max_length=40)
+    old_value: str | None = None
+    new_value: str | None = None

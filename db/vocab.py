@@ -47,3 +47,8 @@ def sql_in(column: str, values: tuple[str, ...]) -> str:
     """A CHECK expression allowing NULL or one of `values`."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IS NULL OR {column} IN ({quoted})"
+
+
+# The edit history: what a recorded change did, and to which kind of record.
+CHANGE_ACTIONS = ("create", "update", "delete")
+CHANGE_TABLES = ("treaty", "treaty_party", "provision", "event", "source")

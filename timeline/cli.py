@@ -326,6 +326,10 @@ def _read_json_file(path: str) -> dict[str, Any]:
         raise UserError(
             f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from error
+    except RecursionError:
+        raise UserError(f"{path}: arrays or objects nested too deeply") from None
+    except ValueError:  # int() refuses a number of thousands of digits
+        raise UserError(f"{path}: a number too long to read") from None
     if not isinstance(data, dict):
         raise UserError(f"{path} must hold one JSON object (a treaty), not {type(data).__name__}")
     return data
@@ -410,13 +414,14 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
+    from db.engine import writer
     from timeline.seed import seed
 
     database = _open(args)
     if database.seeded is not None:
         print(f"new database seeded: {database.seeded.summary()}")
         return 0
-    with Session(database.engine) as session:
+    with Session(writer(database.engine)) as session:
         report = seed(session)
         session.commit()
     print(report.summary())
@@ -489,7 +494,13 @@ def _add_date_order(sub: argparse.ArgumentParser) -> None:
 
 
 # Modules with an add_commands(subparsers, common_parser) function, for larger command groups.
-PLUGGED_COMMANDS: tuple[str, ...] = ("timeline.io.export_cli", "timeline.io.import_cli")
+PLUGGED_COMMANDS: tuple[str, ...] = (
+    "timeline.io.export_cli",
+    "timeline.io.import_cli",
+    "timeline.io.backup_cli",
+    "timeline.io.log_cli",
+    "timeline.io.copy_cli",
+)
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "overview": (cmd_overview, "counts and the treaties in the database"),
@@ -566,10 +577,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _restore_double_dash(args: argparse.Namespace) -> None:
+    """Older Pythons' argparse (CPython issue 109475) drops "--" given as an option's value
+    ("--search=--", "--title=--") and stores [] in its place; no option here is ever [] else."""
+    for name, value in vars(args).items():
+        if value == []:
+            setattr(args, name, "--")
+        elif isinstance(value, list):
+            setattr(args, name, ["--" if item == [] else item for item in value])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from db.errors import DatabaseError, NotFound
 
     args = build_parser().parse_args(argv)
+    _restore_double_dash(args)
     try:
         return args.handler(args)
     except (UserError, DatabaseError, NotFound, ValueError) as error:

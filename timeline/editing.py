@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
+from db import audit
 from db.changes import (
     create_event,
     create_treaty,
@@ -18,6 +19,7 @@ from db.changes import (
     slug_exists,
     update_treaty,
 )
+from db.engine import writer
 from db.errors import DatabaseError
 from db.schema import explain
 from timeline.dates import DateOrder
@@ -57,9 +59,10 @@ def _integrity(error: IntegrityError) -> DatabaseError:
 def add_treaty(
     engine: Engine, raw: Mapping[str, Any], order: DateOrder | str = DateOrder.STRICT
 ) -> TreatyRecord:
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:
         try:
             data = _validate(session, raw, order)
+            audit.begin(session, f"add {data.values['slug']}")
             treaty = create_treaty(
                 session,
                 data.values,
@@ -86,12 +89,13 @@ def edit_treaty(
 ) -> TreatyRecord:
     """Apply `changes` (user-facing fields) to the treaty; parties or provisions are replaced
     only when given."""
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:
         try:
             current = load_treaty(session, slug)
             raw = editable_values(current)
             raw.update(changes)
             data = _validate(session, raw, order, current_slug=slug)
+            audit.begin(session, f"edit {slug}")
             update_treaty(
                 session,
                 slug,
@@ -112,8 +116,9 @@ def edit_treaty(
 
 
 def remove_treaty(engine: Engine, slug: str) -> None:
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:
         try:
+            audit.begin(session, f"delete {slug}")
             delete_treaty(session, slug)
             session.commit()
         except SQLAlchemyError as error:
@@ -125,7 +130,7 @@ def add_event(
     engine: Engine, raw: Mapping[str, Any], order: DateOrder | str = DateOrder.STRICT
 ) -> EventInput:
     """Validate and store an event; returns what was stored (with its key)."""
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:
         try:
             data = validate_event(
                 raw,
@@ -134,6 +139,7 @@ def add_event(
                 key_taken=lambda k: event_key_exists(session, k),
                 order=order,
             )
+            audit.begin(session, f"add event {data.values['key']}")
             create_event(session, data.values, treaty_slug=data.treaty, state_ids=data.state_ids)
             session.commit()
             return data

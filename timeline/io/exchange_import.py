@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from db import audit
 from db.models import Citation, Event, Source, State, Treaty
 from timeline.dates import DateError, PartialDate
 from timeline.forms import LABELS, InvalidInput, validate_event
@@ -127,6 +128,10 @@ def _parse_json(path: Path) -> tuple[dict[str, Any], dict[str, list[tuple[int, d
         raise ImportFailed(
             Location(path.name, error.lineno), f"not valid JSON: {error.msg}", str(error.colno)
         ) from None
+    except RecursionError:
+        raise ImportFailed(Location(path.name), "arrays or objects nested too deeply") from None
+    except ValueError:  # int() refuses a number of thousands of digits
+        raise ImportFailed(Location(path.name), "a number too long to read") from None
     if not isinstance(data, dict):
         raise ImportFailed(
             Location(path.name, 1),
@@ -244,17 +249,18 @@ def _merge_sources(
         if row is None:
             if not incoming.get("title"):
                 raise ImportFailed(where, "a source needs a title", "title")
-            session.add(
-                Source(
-                    key=key,
-                    **{n: incoming.get(n) for n in SOURCE_TEXTS},
-                    **{
-                        c: v
-                        for n in SOURCE_DATES
-                        for c, v in _date_columns(n, incoming.get(n)).items()
-                    },
+            with audit.tracking(session, "source", key):
+                session.add(
+                    Source(
+                        key=key,
+                        **{n: incoming.get(n) for n in SOURCE_TEXTS},
+                        **{
+                            c: v
+                            for n in SOURCE_DATES
+                            for c, v in _date_columns(n, incoming.get(n)).items()
+                        },
+                    )
                 )
-            )
             tally.added += 1
             continue
         current = {n: getattr(row, n) for n in SOURCE_TEXTS} | {
@@ -265,13 +271,14 @@ def _merge_sources(
         if not merge.taken:
             tally.unchanged += 1
             continue
-        for name, value in merge.taken.items():
-            if name in SOURCE_DATES:
-                for column, v in _date_columns(name, value).items():
-                    setattr(row, column, v)
-            else:
-                setattr(row, name, value)
-        session.add(row)
+        with audit.tracking(session, "source", key):
+            for name, value in merge.taken.items():
+                if name in SOURCE_DATES:
+                    for column, v in _date_columns(name, value).items():
+                        setattr(row, column, v)
+                else:
+                    setattr(row, name, value)
+            session.add(row)
         tally.changed += 1
     session.flush()
 
@@ -317,6 +324,8 @@ def _event_values(
     uncertain = record.get("uncertain", False)
     if not isinstance(uncertain, bool):
         raise failed("uncertain", "must be true or false")
+    if not isinstance(record.get("sources") or [], list):
+        raise failed("sources", "must be a list")
     try:
         sources = sorted(
             (citation_dict(c) for c in record.get("sources") or []),
@@ -404,7 +413,8 @@ def _merge_events(
                 tally.unchanged += 1
                 continue
             tally.changed += 1
-        _write_event(session, event, taken, states, source_ids)
+        with audit.tracking(session, "event", key):
+            _write_event(session, event, taken, states, source_ids)
     session.flush()
 
 

@@ -28,7 +28,9 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from db import audit
 from db.changes import create_treaty, update_treaty
+from db.engine import writer
 from db.errors import DatabaseError
 from db.models import Citation, ImportRecord, Provision, Source, Treaty, TreatyParty, utc_now
 from db.schema import explain
@@ -543,8 +545,9 @@ def run_import(
     """Import the batch in one transaction; ImportFailed (or DatabaseError) leaves the
     database as it was. A dry run does everything, reports, and rolls back."""
     report = ImportReport(batch.label, dry_run=dry_run, overwrite=overwrite)
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:
         try:
+            audit.begin(session, _description(batch))
             _Importer(session, batch, report, overwrite, progress).run()
             if dry_run:
                 session.rollback()
@@ -560,6 +563,12 @@ def run_import(
             session.rollback()
             raise
     return report
+
+
+def _description(batch: ImportBatch) -> str:
+    """The import's change set, e.g. "import ATOP v4.01 from atop-alliance-level.csv"."""
+    files = {item.where.file for item in batch.treaties}
+    return f"import {batch.label}" + (f" from {files.pop()}" if len(files) == 1 else "")
 
 
 def _touches_parties(keys: set[str]) -> bool:
@@ -615,11 +624,12 @@ class _Importer:
             if self.progress is not None:
                 self.progress(done, total)
         for treaty_id, slug in self.pending_replaces:
-            treaty = self.session.get(Treaty, treaty_id)
-            target = self.session.exec(select(Treaty.id).where(Treaty.slug == slug)).first()
-            assert treaty is not None and target is not None
-            treaty.replaces_id = target
-            self.session.add(treaty)
+            with audit.tracking(self.session, "treaty", treaty_id):
+                treaty = self.session.get(Treaty, treaty_id)
+                target = self.session.exec(select(Treaty.id).where(Treaty.slug == slug)).first()
+                assert treaty is not None and target is not None
+                treaty.replaces_id = target
+                self.session.add(treaty)
         self.session.flush()
         if self.batch.after is not None:
             self.batch.after(self.session, self.report, self.overwrite)
@@ -628,8 +638,8 @@ class _Importer:
     def _ensure_source(self, record: Mapping[str, Any]) -> None:
         found = self.session.exec(select(Source.id).where(Source.key == record["key"])).first()
         if found is None:
-            self.session.add(Source(**record))
-            self.session.flush()
+            with audit.tracking(self.session, "source", record["key"]):
+                self.session.add(Source(**record))
 
     def _match(self) -> dict[str, int]:
         """external id -> treaty id: by this data set's import records, then by ATOP id or
@@ -808,17 +818,19 @@ class _Importer:
 
     def _create(self, data: TreatyInput, nested: Mapping[str, Any]) -> int:
         linked = data.replaces if data.replaces in self.slugs else None
-        treaty = create_treaty(
-            self.session,
-            data.values,
-            replaces=linked,
-            parties=data.parties,
-            provisions=data.provisions,
-        )
-        assert treaty.id is not None
-        self._link_now(treaty.id, data.replaces)
-        self.slugs.add(treaty.slug)
-        self._write_details(treaty.id, data, nested, set(flatten(nested)), new=True)
+        # One record of the treaty as created, with the party dates and citations below.
+        with audit.tracking(self.session, "treaty", None):
+            treaty = create_treaty(
+                self.session,
+                data.values,
+                replaces=linked,
+                parties=data.parties,
+                provisions=data.provisions,
+            )
+            assert treaty.id is not None
+            self._link_now(treaty.id, data.replaces)
+            self.slugs.add(treaty.slug)
+            self._write_details(treaty.id, data, nested, set(flatten(nested)), new=True)
         self.report.treaties.added += 1
         self.report.added.append(treaty.slug)
         return treaty.id
@@ -826,17 +838,18 @@ class _Importer:
     def _update(
         self, current: TreatyRecord, data: TreatyInput, nested: Mapping[str, Any], changed: set[str]
     ) -> None:
-        update_treaty(
-            self.session,
-            current.slug,
-            data.values,
-            replaces=self._link_now(current.id, data.replaces),
-            parties=data.parties if _touches_parties(changed) else None,
-            provisions=data.provisions if "provisions" in changed else None,
-        )
-        self.slugs.discard(current.slug)
-        self.slugs.add(data.values["slug"])
-        self._write_details(current.id, data, nested, changed, new=False)
+        with audit.tracking(self.session, "treaty", current.id):
+            update_treaty(
+                self.session,
+                current.slug,
+                data.values,
+                replaces=self._link_now(current.id, data.replaces),
+                parties=data.parties if _touches_parties(changed) else None,
+                provisions=data.provisions if "provisions" in changed else None,
+            )
+            self.slugs.discard(current.slug)
+            self.slugs.add(data.values["slug"])
+            self._write_details(current.id, data, nested, changed, new=False)
 
     def _cite(self, citations: Sequence[Mapping[str, Any]], **target: int) -> None:
         for c in citations:

@@ -36,6 +36,9 @@ class DetailScreen(Screen[None]):
         Binding("h", "history", "History", tooltip="Strength history of its first two parties",
                 id="detail-history"),
         Binding("d", "delete", "Delete", tooltip="Delete this treaty", id="detail-delete"),
+        Binding("l", "change_log", "History of changes",
+                tooltip="Who changed this treaty, what and when; undo a change",
+                id="detail-change-log"),
     ]  # fmt: skip
 
     def __init__(self, slug: str) -> None:
@@ -106,6 +109,11 @@ class DetailScreen(Screen[None]):
 
     def action_history(self) -> None:
         self.app.strength_history(self.slug)  # type: ignore[attr-defined]
+
+    def action_change_log(self) -> None:
+        from timeline.tui.screens.change_log import ChangeLogScreen
+
+        self.app.push_screen(ChangeLogScreen(self.slug))
 
     def action_delete(self) -> None:
         name = self.record.name if self.record else self.slug

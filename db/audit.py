@@ -1,0 +1,148 @@
+"""The edit history: every save is a change set (who, when, what) of changes, one per field.
+
+A unit of work calls begin() with its description; each write function then wraps its writes
+in tracking() for every record it touches, which compares the record's snapshot before and
+after and records the differences. A write outside a change set is a programming error, so no
+write path can skip the history. The change set row is made on the first change, so a save
+that changes nothing leaves no trace."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from db import snapshots
+from db.models import Change, ChangeSet
+
+USER_ENV_VAR = "TREATY_TIMELINE_USER"
+_KEY = "treaty_timeline.change_set"
+TRACKED_KINDS = ("treaty", "event", "source")
+
+
+def current_user() -> str:
+    """The configured name, else the login name; never fails."""
+    name = os.environ.get(USER_ENV_VAR, "").strip()
+    if name:
+        return name[:200]
+    try:
+        return getpass.getuser()[:200] or "unknown"
+    except Exception:  # no login name in a container or service: not worth failing a save
+        return "unknown"
+
+
+@dataclass
+class Tracked:
+    kind: str  # treaty (by id), event or source (by key)
+    ident: int | str | None  # None for a treaty about to be created: set it once it exists
+    before: snapshots.Snapshot
+
+
+@dataclass
+class _Pending:
+    description: str
+    made_by: str
+    undoes: int | None
+    row: ChangeSet | None = None
+    open: list[Tracked] = field(default_factory=list)
+
+
+def begin(session: Session, description: str, *, undoes: int | None = None) -> None:
+    """Start the change set the session's next writes belong to (one per transaction)."""
+    session.info[_KEY] = _Pending(description[:500], current_user(), undoes)
+
+
+def change_set_id(session: Session) -> int | None:
+    """The id of the session's change set, once something was recorded in it."""
+    pending: _Pending | None = session.info.get(_KEY)
+    return pending.row.id if pending is not None and pending.row is not None else None
+
+
+def _pending(session: Session) -> _Pending:
+    pending: _Pending | None = session.info.get(_KEY)
+    if pending is None:
+        raise RuntimeError("a write outside a change set: call db.audit.begin() first")
+    return pending
+
+
+def snapshot(session: Session, kind: str, ident: int | str | None) -> snapshots.Snapshot:
+    if kind == "treaty":
+        return snapshots.treaty(session, ident)  # type: ignore[arg-type]
+    if kind == "event":
+        return snapshots.event(session, str(ident))
+    return snapshots.source(session, str(ident))
+
+
+@contextmanager
+def tracking(session: Session, kind: str, ident: int | str | None) -> Iterator[Tracked]:
+    """Record what the enclosed writes change in one record. Nested tracking of the same
+    record (or of a treaty being created) is left to the outermost."""
+    assert kind in TRACKED_KINDS
+    pending = _pending(session)
+    for outer in pending.open:
+        if outer.kind == kind and (outer.ident == ident or outer.ident is None):
+            yield outer
+            return
+    session.flush()
+    tracked = Tracked(kind, ident, snapshot(session, kind, ident) if ident is not None else {})
+    pending.open.append(tracked)
+    try:
+        yield tracked
+    finally:
+        pending.open.remove(tracked)
+    session.flush()
+    record(session, kind, tracked.ident, tracked.before, snapshot(session, kind, tracked.ident))
+
+
+def record(
+    session: Session,
+    kind: str,
+    ident: int | str | None,
+    before: snapshots.Snapshot,
+    after: snapshots.Snapshot,
+) -> None:
+    """Record the differences between two snapshots of one record."""
+    differences = snapshots.diff(before, after)
+    if not differences:
+        return
+    old, new = before.get((kind, None), {}), after.get((kind, None), {})
+    if kind == "treaty":
+        key = str((new or old)["slug"])
+        treaty: str | None = key
+    else:
+        key = str(ident)
+        # An event unlinked from a treaty still belongs to that treaty's history.
+        treaty = (new.get("treaty") or old.get("treaty")) if kind == "event" else None
+    change_set = _change_set(session)
+    session.add_all(
+        Change(
+            change_set_id=change_set,
+            table_name=d.table,
+            record=key,
+            part=d.part,
+            treaty=treaty,
+            action=d.action,
+            field=d.field,
+            old_value=None if d.action == "create" else snapshots.encode(d.old),
+            new_value=None if d.action == "delete" else snapshots.encode(d.new),
+        )
+        for d in differences
+    )
+
+
+def _change_set(session: Session) -> int:
+    pending = _pending(session)
+    if pending.row is None:
+        pending.row = ChangeSet(
+            made_by=pending.made_by,
+            description=pending.description,
+            undoes_id=pending.undoes,
+        )
+        session.add(pending.row)
+        session.flush()
+    assert pending.row.id is not None
+    return pending.row.id

@@ -1,0 +1,249 @@
+"""Records as plain JSON-ready values, for the edit history and undo.
+
+A snapshot maps (table, part) to that part's fields: part None is the record itself, a party
+is "ISO3:role" and a clause its position ("3"). An absent record is {}. Dates are ISO text cut
+to their precision, links are slugs and keys, citations are lists under "sources". Reads are
+Core queries, so they see what was just flushed, including the database's ON DELETE rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from db.models import Citation, Event, EventState, Provision, Source, State, Treaty, TreatyParty
+
+Snapshot = dict[tuple[str, str | None], dict[str, Any]]
+
+TREATY = Treaty.__table__
+PARTY = TreatyParty.__table__
+PROVISION = Provision.__table__
+EVENT = Event.__table__
+EVENT_STATE = EventState.__table__
+SOURCE = Source.__table__
+CITATION = Citation.__table__
+STATE = State.__table__
+
+TREATY_FIELDS = (
+    "slug", "title", "short_title", "kind", "signed", "signed_uncertain", "signed_place",
+    "in_force", "in_force_uncertain", "ended", "ended_uncertain", "end_reason", "term_months",
+    "indefinite", "renewal", "renewal_months", "term_note", "replaces", "strength",
+    "strength_clause", "strength_note", "summary", "notes", "atop_id", "cow_id", "unts_number",
+    "wikidata_id", "sources",
+)  # fmt: skip
+PARTY_FIELDS = ("signer", "signer_title", "ratified", "joined", "left", "notes", "sources")
+PROVISION_FIELDS = (
+    "article", "obligation", "security", "conditions", "text", "text_status", "language",
+    "translation_note", "sources",
+)  # fmt: skip
+EVENT_FIELDS = ("on", "uncertain", "kind", "title", "description", "place", "treaty", "states",
+                "sources")  # fmt: skip
+SOURCE_FIELDS = ("title", "url", "dataset", "publisher", "published", "accessed")
+# field -> the column prefix of its date pair, where the name differs
+DATE_COLUMNS = {"on": "happened"}
+DATES = ("signed", "in_force", "ended", "ratified", "joined", "left", "on", "published", "accessed")
+# Fields that are not plain columns of the same name.
+DERIVED = ("replaces", "sources", "treaty", "states", "uncertain")
+
+_CUT = {"day": 10, "month": 7, "year": 4}
+_PRECISION = {length: precision for precision, length in _CUT.items()}
+_ORDER = ("treaty", "treaty_party", "provision", "event", "source")
+
+
+# -- values --------------------------------------------------------------------------------------
+
+
+def encode(value: Any) -> str:
+    """JSON text of a value as the history stores it (one spelling, so it can be compared)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def iso(on: dt.date | None, precision: str | None) -> str | None:
+    if on is None or precision is None:
+        return None
+    return on.isoformat()[: _CUT[precision]]
+
+
+def from_iso(text: str | None) -> tuple[dt.date | None, str | None]:
+    """ "1961-07" -> (1961-07-01, "month"): the stored pair of a date."""
+    if not text:
+        return None, None
+    return dt.date.fromisoformat(text + "-01-01"[len(text) - 4 :]), _PRECISION[len(text)]
+
+
+def date_columns(name: str, text: str | None) -> dict[str, Any]:
+    on, precision = from_iso(text)
+    prefix = DATE_COLUMNS.get(name, name)
+    return {f"{prefix}_on": on, f"{prefix}_precision": precision}
+
+
+def state_key(iso3: str | None, cow_code: int | None, state_id: int) -> str:
+    """A state as the history names it: ISO alpha-3, else its COW code."""
+    if iso3:
+        return iso3
+    return f"cow:{cow_code}" if cow_code is not None else f"state:{state_id}"
+
+
+def _columns(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in names:
+        if name in DATES:
+            prefix = DATE_COLUMNS.get(name, name)
+            values[name] = iso(row[f"{prefix}_on"], row[f"{prefix}_precision"])
+        elif name not in DERIVED:
+            values[name] = row[name]
+    return values
+
+
+def citations(session: Session, *conditions: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Citations matching any condition, by (target column, target id), in the order they
+    were written (a restore writes them back in that order)."""
+    rows = session.execute(
+        select(CITATION, SOURCE.c.key.label("source_key"))
+        .join(SOURCE, SOURCE.c.id == CITATION.c.source_id)
+        .where(or_(*conditions))
+        .order_by(CITATION.c.id)
+    ).mappings()
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for c in rows:
+        target = next(t for t in ("treaty_id", "party_id", "provision_id", "event_id") if c[t])
+        found.setdefault((target, c[target]), []).append(
+            {
+                "source": c["source_key"],
+                "supports": [s for s in c["supports"].split(",") if s],
+                "agrees": c["agrees"],
+                "claim": c["claim"],
+                "note": c["note"],
+            }
+        )
+    return found
+
+
+# -- snapshots -----------------------------------------------------------------------------------
+
+
+def treaty_id(session: Session, slug: str) -> int | None:
+    return session.execute(select(TREATY.c.id).where(TREATY.c.slug == slug)).scalar()
+
+
+def treaty(session: Session, treaty_id: int | None) -> Snapshot:
+    """The treaty with its parties, clauses and citations; {} when there is none."""
+    if treaty_id is None:
+        return {}
+    row = session.execute(select(TREATY).where(TREATY.c.id == treaty_id)).mappings().first()
+    if row is None:
+        return {}
+    parties = (
+        session.execute(
+            select(PARTY, STATE.c.iso3, STATE.c.cow_code)
+            .join(STATE, STATE.c.id == PARTY.c.state_id)
+            .where(PARTY.c.treaty_id == treaty_id)
+            .order_by(PARTY.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    clauses = (
+        session.execute(
+            select(PROVISION)
+            .where(PROVISION.c.treaty_id == treaty_id)
+            .order_by(PROVISION.c.position)
+        )
+        .mappings()
+        .all()
+    )
+    cited = citations(
+        session,
+        CITATION.c.treaty_id == treaty_id,
+        CITATION.c.party_id.in_([p["id"] for p in parties]),
+        CITATION.c.provision_id.in_([p["id"] for p in clauses]),
+    )
+    fields = _columns(row, TREATY_FIELDS)
+    fields["replaces"] = (
+        session.execute(select(TREATY.c.slug).where(TREATY.c.id == row["replaces_id"])).scalar()
+        if row["replaces_id"]
+        else None
+    )
+    fields["sources"] = cited.get(("treaty_id", treaty_id), [])
+    snapshot: Snapshot = {("treaty", None): {f: fields[f] for f in TREATY_FIELDS}}
+    for p in parties:
+        part = f"{state_key(p['iso3'], p['cow_code'], p['state_id'])}:{p['role']}"
+        values = _columns(p, PARTY_FIELDS)
+        values["sources"] = cited.get(("party_id", p["id"]), [])
+        snapshot[("treaty_party", part)] = values
+    for c in clauses:
+        values = _columns(c, PROVISION_FIELDS)
+        values["sources"] = cited.get(("provision_id", c["id"]), [])
+        snapshot[("provision", str(c["position"]))] = values
+    return snapshot
+
+
+def event(session: Session, key: str) -> Snapshot:
+    row = session.execute(select(EVENT).where(EVENT.c.key == key)).mappings().first()
+    if row is None:
+        return {}
+    values = _columns(row, EVENT_FIELDS)
+    values["uncertain"] = row["happened_uncertain"]
+    values["treaty"] = (
+        session.execute(select(TREATY.c.slug).where(TREATY.c.id == row["treaty_id"])).scalar()
+        if row["treaty_id"]
+        else None
+    )
+    states = session.execute(
+        select(STATE.c.id, STATE.c.iso3, STATE.c.cow_code)
+        .join(EVENT_STATE, EVENT_STATE.c.state_id == STATE.c.id)
+        .where(EVENT_STATE.c.event_id == row["id"])
+    ).all()
+    values["states"] = sorted(state_key(s.iso3, s.cow_code, s.id) for s in states)
+    values["sources"] = citations(session, CITATION.c.event_id == row["id"]).get(
+        ("event_id", row["id"]), []
+    )
+    return {("event", None): {f: values[f] for f in EVENT_FIELDS}}
+
+
+def source(session: Session, key: str) -> Snapshot:
+    row = session.execute(select(SOURCE).where(SOURCE.c.key == key)).mappings().first()
+    return {} if row is None else {("source", None): _columns(row, SOURCE_FIELDS)}
+
+
+# -- differences ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    table: str
+    part: str | None
+    action: str  # create, update, delete
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+
+
+def _order(key: tuple[str, str | None]) -> tuple[int, int, int, str]:
+    table, part = key
+    position = int(part) if part and part.isdigit() else 0
+    return (_ORDER.index(table), part is not None, position, part or "")
+
+
+def diff(before: Snapshot, after: Snapshot) -> list[Difference]:
+    """What changed: a part created or deleted whole, else each field that differs."""
+    found: list[Difference] = []
+    for key in sorted(before.keys() | after.keys(), key=_order):
+        table, part = key
+        old, new = before.get(key), after.get(key)
+        if old is None:
+            found.append(Difference(table, part, "create", new=new))
+        elif new is None:
+            found.append(Difference(table, part, "delete", old=old))
+        else:
+            found.extend(
+                Difference(table, part, "update", name, old.get(name), value)
+                for name, value in new.items()
+                if old.get(name) != value
+            )
+    return found
