@@ -6,7 +6,6 @@ small immutable rows; nothing here holds more than the pages asked for."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -14,48 +13,10 @@ from sqlmodel import Session
 
 from db import queries
 from timeline.dates import PartialDate, parse_optional_date
+from timeline.forms import search_problem
 from timeline.records import StateIndex, partial
 from timeline.strength import parse_strength
-
-PAGE_SIZE = 100
-
-
-@dataclass(frozen=True)
-class BrowseFilter:
-    """What the user typed in the filter bar, as text."""
-
-    party: str = ""
-    period_from: str = ""
-    period_to: str = ""
-    min_strength: str = ""
-    text: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not any((self.party, self.period_from, self.period_to, self.min_strength, self.text))
-
-
-@dataclass(frozen=True)
-class EventMark:
-    on: PartialDate
-    kind: str
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    id: int
-    slug: str
-    name: str
-    signed: PartialDate | None
-    in_force: PartialDate | None
-    ended: PartialDate | None
-    strength: int | None
-    parties: tuple[str, ...]
-    events: tuple[EventMark, ...]
-
-    @property
-    def starts(self) -> PartialDate | None:
-        return self.signed or self.in_force
+from timeline.timeline_rows import PAGE_SIZE, BrowseFilter, EventMark, TimelineRow
 
 
 @dataclass(frozen=True)
@@ -93,6 +54,9 @@ def to_query_filter(session: Session, wanted: BrowseFilter) -> tuple[queries.Tre
     if strength is not None:
         words.append(f"strength {strength} or more")
     text = wanted.text.strip() or None
+    problem = search_problem(text) if text else None
+    if problem:
+        raise ValueError(f"the words to look for: {problem}")
     if text:
         words.append(f'"{text}"')
     query_filter = queries.TreatyFilter(
@@ -143,29 +107,3 @@ def fetch_page(engine: Engine, query_filter: queries.TreatyFilter, page: int) ->
 def position_of(engine: Engine, query_filter: queries.TreatyFilter, slug: str) -> int | None:
     with Session(engine) as session:
         return queries.row_position(session, query_filter, slug)
-
-
-class PageCache:
-    """The most recently used pages, so scrolling back and forth does not query again."""
-
-    def __init__(self, capacity: int = 8) -> None:
-        self.capacity = capacity
-        self._pages: OrderedDict[int, list[TimelineRow]] = OrderedDict()
-
-    def get(self, page: int) -> list[TimelineRow] | None:
-        rows = self._pages.get(page)
-        if rows is not None:
-            self._pages.move_to_end(page)
-        return rows
-
-    def put(self, page: int, rows: list[TimelineRow]) -> None:
-        self._pages[page] = rows
-        self._pages.move_to_end(page)
-        while len(self._pages) > self.capacity:
-            self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        self._pages.clear()
-
-    def __contains__(self, page: int) -> bool:
-        return page in self._pages

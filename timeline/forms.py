@@ -8,6 +8,7 @@ whole record after the change, so rules across fields (end not before signature)
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,34 @@ PROVISION_FIELDS = (
 )
 PARTY_FIELDS = ("state", "role", "signer", "signer_title", "ratified", "notes")
 
+# Values are echoed in messages cut short, so that a huge value still gets a one-line message.
+_ECHO = reprlib.Repr()
+_ECHO.maxstring = _ECHO.maxother = 60
+_shown = _ECHO.repr
+_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be stored or searched for, or None: a NUL character (PostgreSQL
+    refuses it and SQLite's LIKE stops at it), or bytes that were not UTF-8 (decoded to
+    unpaired surrogates)."""
+    if "\x00" in text:
+        return "contains a NUL character"
+    if _UNPAIRED_SURROGATE.search(text):
+        return "contains bytes that are not UTF-8 text"
+    return None
+
+
+# SQLite refuses a LIKE pattern over 50,000 bytes; no stored text is searched for whole anyway.
+SEARCH_MAX = 10_000
+
+
+def search_problem(text: str) -> str | None:
+    """Why `text` cannot be searched for, or None."""
+    if len(text) > SEARCH_MAX:
+        return f"too long ({len(text)} characters; at most {SEARCH_MAX})"
+    return text_problem(text)
+
 
 class InvalidInput(ValueError):
     """One message per field; str() joins them in one line for the CLI."""
@@ -117,7 +146,19 @@ def _text(value: Any, limit: int) -> str | None:
     text = str(value).strip()
     if len(text) > limit:
         raise ValueError(f"too long ({len(text)} characters; at most {limit})")
+    problem = text_problem(text)
+    if problem:
+        raise ValueError(problem)
     return text
+
+
+def _slug_ref(value: Any) -> str | None:
+    """The slug of another treaty, as text."""
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{_shown(value)} is not a slug, e.g. ussr-dprk-1961")
+    return _text(value, SLUG_MAX)
 
 
 def _bool(value: Any) -> bool:
@@ -130,7 +171,7 @@ def _bool(value: Any) -> bool:
         return True
     if lowered in ("0", "false", "no", "n", "off"):
         return False
-    raise ValueError(f"{value!r} is not yes or no")
+    raise ValueError(f"{_shown(value)} is not yes or no")
 
 
 def _int(value: Any, *, minimum: int = 1) -> int | None:
@@ -141,7 +182,7 @@ def _int(value: Any, *, minimum: int = 1) -> int | None:
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise ValueError(f"{value!r} is not a whole number") from None
+        raise ValueError(f"{_shown(value)} is not a whole number") from None
     if number < minimum:
         raise ValueError(f"must be at least {minimum}")
     if number > 2**31 - 1:
@@ -154,7 +195,7 @@ def _choice(value: Any, allowed: tuple[str, ...]) -> str | None:
         return None
     cleaned = str(value).strip().lower().replace("_", "-").replace(" ", "-")
     if cleaned not in allowed:
-        raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
+        raise ValueError(f"{_shown(value)} is not one of: {', '.join(allowed)}")
     return cleaned
 
 
@@ -178,7 +219,7 @@ def _party(entry: Any, states: StateIndex, order: DateOrder) -> dict[str, Any]:
         state_text, _, role = entry.partition(":")
         entry = {"state": state_text, "role": role or "party"}
     if not isinstance(entry, Mapping):
-        raise ValueError(f"{entry!r} is not a state or a party object")
+        raise ValueError(f"{_shown(entry)} is not a state or a party object")
     unknown = set(entry) - set(PARTY_FIELDS) - {"sources"}
     if unknown:
         raise ValueError(f"unknown party field {sorted(unknown)[0]!r}")
@@ -203,10 +244,10 @@ def _provision(entry: Any) -> dict[str, Any]:
         # "ARTICLE:KIND:TEXT", e.g. "4:defence:In the event that ..."
         parts = entry.split(":", 2)
         if len(parts) < 2:
-            raise ValueError(f"{entry!r}: write a clause as ARTICLE:KIND[:TEXT]")
+            raise ValueError(f"{_shown(entry)}: write a clause as ARTICLE:KIND[:TEXT]")
         entry = {"article": parts[0], "obligation": parts[1], "text": parts[2:] and parts[2]}
     if not isinstance(entry, Mapping):
-        raise ValueError(f"{entry!r} is not a provision object")
+        raise ValueError(f"{_shown(entry)} is not a provision object")
     unknown = set(entry) - set(PROVISION_FIELDS) - {"sources"}
     if unknown:
         raise ValueError(f"unknown provision field {sorted(unknown)[0]!r}")
@@ -285,9 +326,7 @@ def validate_treaty(
         values[f"{name}_precision"] = found.precision.value if found else None
     _check_date_order(dates, errors)
 
-    replaces = (
-        _text(raw.get("replaces"), SLUG_MAX) if isinstance(raw.get("replaces"), str) else None
-    )
+    replaces = _collect(errors, "replaces", lambda: _slug_ref(raw.get("replaces")))
     if replaces is not None:
         if replaces in (slug, current_slug):
             errors["replaces"] = "a treaty cannot replace itself"
@@ -447,13 +486,16 @@ def validate_event(
     kind = _collect(errors, "kind", lambda: _choice(raw.get("kind"), vocab.EVENT_KINDS))
     description = _collect(errors, "description", lambda: _text(raw.get("description"), 20000))
     place = _collect(errors, "place", lambda: _text(raw.get("place"), 200))
-    treaty = _text(raw.get("treaty"), SLUG_MAX) if isinstance(raw.get("treaty"), str) else None
+    treaty = _collect(errors, "treaty", lambda: _slug_ref(raw.get("treaty")))
     if treaty and not treaty_exists(treaty):
         errors["treaty"] = f"no treaty with the slug {treaty!r}"
     state_ids: list[int] = []
     refs = raw.get("states") or []
     if isinstance(refs, str):
         refs = [r for r in re.split(r"[;,]", refs) if r.strip()]
+    if not isinstance(refs, (list, tuple)):
+        errors["states"] = "give the states as a list, e.g. RUS, PRK"
+        refs = []
     for ref in refs:
         try:
             state_ids.append(states.find(str(ref)).id)

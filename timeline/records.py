@@ -6,6 +6,7 @@ after the session is closed, in any thread, and in tests without a database."""
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -184,11 +185,16 @@ def continuity_map(session: Session) -> dict[int, int]:
     return {before: final(before) for before in successor}
 
 
+# A name echoed in a message is cut short, so that a huge one still gets a one-line message.
+_ECHO = reprlib.Repr()
+_ECHO.maxstring = 60
+
+
 class StateIndex:
     """All states as StateRefs, with their continuity resolved; built once per unit of work."""
 
     def __init__(self, session: Session) -> None:
-        states = session.exec(select(State)).all()
+        states = session.exec(select(State).order_by(col(State.id))).all()
         continues_as = continuity_map(session)
         names = {s.id: s.short_name for s in states}
         self.by_id: dict[int, StateRef] = {}
@@ -220,12 +226,13 @@ class StateIndex:
         matches = self.search(text)
         if not matches:
             raise NotFound(
-                f"no state matches {text!r}; give an ISO code (PRK), a COW code (731) or a name"
+                f"no state matches {_ECHO.repr(text)}; give an ISO code (PRK), a COW code (731)"
+                " or a name"
             )
         lineages = {m.continuity_id for m in matches}
         if len(lineages) > 1:
             shown = ", ".join(sorted(m.label for m in matches)[:8])
-            raise NotFound(f"{text!r} matches several states ({shown}); be more precise")
+            raise NotFound(f"{_ECHO.repr(text)} matches several states ({shown}); be more precise")
         # One continuing state: prefer the one that continues (Russia for COW 365).
         return next((m for m in matches if m.id == m.continuity_id), matches[0])
 
@@ -235,7 +242,9 @@ class StateIndex:
             return []
         states = list(self.by_id.values())
         if needle.isdigit():
-            return [s for s in states if s.cow_code == int(needle)]
+            # COW codes are at most three digits; "²" is a digit int() cannot read.
+            code = int(needle) if needle.isascii() and len(needle) <= 9 else None
+            return [s for s in states if s.cow_code is not None and s.cow_code == code]
         upper = needle.upper()
         exact = [s for s in states if upper in (s.iso3, s.iso2)]
         if exact:
@@ -269,7 +278,10 @@ def _citations(session: Session, column, ids: Iterable[int]) -> dict[int, list[C
     if not ids:
         return found
     rows = session.exec(
-        select(Citation).where(column.in_(ids)).options(selectinload(Citation.source))  # type: ignore[arg-type]
+        select(Citation)
+        .where(column.in_(ids))
+        .options(selectinload(Citation.source))  # type: ignore[arg-type]
+        .order_by(col(Citation.id))
     ).all()
     for row in rows:
         found[getattr(row, column.key)].append(_citation(row))
@@ -304,7 +316,9 @@ def to_records(
         ).all()
     )
     successors = session.exec(
-        select(Treaty.replaces_id, Treaty.slug).where(col(Treaty.replaces_id).in_(ids))
+        select(Treaty.replaces_id, Treaty.slug)
+        .where(col(Treaty.replaces_id).in_(ids))
+        .order_by(col(Treaty.id))
     ).all()
     parties_of: dict[int, list[TreatyParty]] = {}
     for p in parties:
@@ -405,7 +419,9 @@ def treaties_of_states(session: Session, state_ids: Iterable[int]) -> list[Treat
     """Every treaty to which any of `state_ids` is a party, as records."""
     ids = list(state_ids)
     treaty_ids = select(TreatyParty.treaty_id).where(col(TreatyParty.state_id).in_(ids))
-    rows = session.exec(select(Treaty).where(col(Treaty.id).in_(treaty_ids))).all()
+    rows = session.exec(
+        select(Treaty).where(col(Treaty.id).in_(treaty_ids)).order_by(col(Treaty.id))
+    ).all()
     return to_records(session, rows)
 
 
@@ -425,7 +441,7 @@ def events_of(session: Session, states: StateIndex, rows: Sequence[Event]) -> li
             description=e.description,
             place=e.place,
             treaty_slug=slugs.get(e.treaty_id) if e.treaty_id else None,
-            states=tuple(states[s.id] for s in e.states),  # type: ignore[index]
+            states=tuple(states[i] for i in sorted(s.id for s in e.states)),  # type: ignore[index]
             citations=tuple(cited.get(e.id, [])),  # type: ignore[arg-type]
         )
         for e in rows

@@ -67,13 +67,14 @@ def parse_strength(text: str | int) -> int:
     if isinstance(text, int):
         return level(text).value
     cleaned = str(text).strip().lower()
-    if cleaned.isdigit():
+    if cleaned.isdigit() and cleaned.isascii() and len(cleaned) <= 9:
         return level(int(cleaned)).value
     for candidate in LEVELS:
         if cleaned == candidate.name:
             return candidate.value
     names = ", ".join(f"{lv.value} {lv.name}" for lv in LEVELS)
-    raise StrengthError(f"strength {text!r} is not on the scale; give one of: {names}")
+    shown = repr(text) if len(str(text)) <= 60 else repr(str(text)[:57] + "...")
+    raise StrengthError(f"strength {shown} is not on the scale; give one of: {names}")
 
 
 def strength_from_atop(

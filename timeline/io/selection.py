@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from db.models import Event
 from db.queries import find_treaties
 from timeline.dates import DateError, DateOrder, PartialDate, parse_date
+from timeline.forms import search_problem
 from timeline.records import EventRecord, StateIndex, TreatyRecord, events_of, to_records
 from timeline.strength import parse_strength
 
@@ -79,6 +80,11 @@ def parse_filters(
             raise ValueError(f"--between: {end.display()} is before {start.display()}")
         span = (start, end)
     strength = parse_strength(min_strength) if min_strength is not None else None
+    problem = search_problem(search) if search else None
+    if problem:
+        raise ValueError(f"--search: {problem}")
+    if limit is not None and not 0 <= limit <= 2**31 - 1:
+        raise ValueError(f"--limit: give how many treaties at most, from 0 to {2**31 - 1}")
     return TreatyFilters(party or None, day, span, strength, search or None, limit)
 
 
