@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 from textual.widgets import Select
 
-from db.engine import make_engine
+from db.engine import database_url, make_engine
 from db.models import Event, Treaty
+from tests.db_dump import dump_database
 from tests.tui.conftest import SIZE, settle
 from timeline.records import load_treaty
 from timeline.tui.app import TreatyApp
@@ -21,8 +23,8 @@ from timeline.tui.screens.timeline import TimelineScreen
 from timeline.tui.widgets.note import Note
 
 
-def stored(path: Path, slug: str):  # type: ignore[no-untyped-def]
-    engine = make_engine(f"sqlite:///{path}")
+def stored(target: str | Path, slug: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(database_url(target))
     try:
         with Session(engine) as session:
             return load_treaty(session, slug)
@@ -37,9 +39,7 @@ async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no
     await pilot.press(*text)
 
 
-async def test_add_a_treaty_with_two_parties_and_a_clause(
-    app: TreatyApp, seeded_path: Path
-) -> None:
+async def test_add_a_treaty_with_two_parties_and_a_clause(app: TreatyApp, seeded_db: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -60,7 +60,7 @@ async def test_add_a_treaty_with_two_parties_and_a_clause(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.slug == "fra-deu-1963"
-    record = stored(seeded_path, "fra-deu-1963")
+    record = stored(seeded_db, "fra-deu-1963")
     assert (record.signed.iso(), record.signed.precision.value) == ("1963-01", "month")
     assert [p.state.iso3 for p in record.parties] == ["FRA", "DEU"]
     assert record.strength == 2
@@ -68,7 +68,7 @@ async def test_add_a_treaty_with_two_parties_and_a_clause(
 
 
 async def test_an_invalid_form_shows_errors_beside_fields_and_saves_nothing(
-    app: TreatyApp, seeded_path: Path
+    app: TreatyApp, seeded_db: str
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -83,14 +83,14 @@ async def test_an_invalid_form_shows_errors_beside_fields_and_saves_nothing(
         assert "ambiguous" in str(app.screen.query_one("#signed-error", Note).content)
         assert "a title is needed" in str(app.screen.query_one("#title-error", Note).content)
         assert "Narnia" in str(app.screen.query_one("#parties-error", Note).content)
-    engine = make_engine(f"sqlite:///{seeded_path}")
+    engine = make_engine(database_url(seeded_db))
     with Session(engine) as session:
         assert session.exec(select(Treaty).where(Treaty.slug == "bad-pact")).first() is None
     engine.dispose()
 
 
-async def test_edit_a_date_keeps_everything_else(app: TreatyApp, seeded_path: Path) -> None:
-    before = stored(seeded_path, "prc-dprk-1961")
+async def test_edit_a_date_keeps_everything_else(app: TreatyApp, seeded_db: str) -> None:
+    before = stored(seeded_db, "prc-dprk-1961")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("down", "down", "e")  # prc-dprk-1961
@@ -100,7 +100,7 @@ async def test_edit_a_date_keeps_everything_else(app: TreatyApp, seeded_path: Pa
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TimelineScreen)
-    after = stored(seeded_path, "prc-dprk-1961")
+    after = stored(seeded_db, "prc-dprk-1961")
     assert (after.in_force.iso(), after.in_force.precision.value) == ("1961-09", "month")
     assert after.version == before.version + 1
     # Parties keep their signers, clauses their sources: nothing else moved.
@@ -110,8 +110,8 @@ async def test_edit_a_date_keeps_everything_else(app: TreatyApp, seeded_path: Pa
                                                           before.title)  # fmt: skip
 
 
-async def test_cancel_an_edit_loses_nothing(app: TreatyApp, seeded_path: Path) -> None:
-    before = seeded_path.read_bytes()
+async def test_cancel_an_edit_loses_nothing(app: TreatyApp, seeded_db: str) -> None:
+    before = dump_database(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("down", "e")
@@ -127,10 +127,10 @@ async def test_cancel_an_edit_loses_nothing(app: TreatyApp, seeded_path: Path) -
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, TimelineScreen)
-    assert seeded_path.read_bytes() == before
+    assert dump_database(seeded_db) == before
 
 
-async def test_add_the_2021_renewal_as_an_event(app: TreatyApp, seeded_path: Path) -> None:
+async def test_add_the_2021_renewal_as_an_event(app: TreatyApp, seeded_db: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("down", "down", "enter")  # prc-dprk-1961
@@ -145,7 +145,7 @@ async def test_add_the_2021_renewal_as_an_event(app: TreatyApp, seeded_path: Pat
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
-    engine = make_engine(f"sqlite:///{seeded_path}")
+    engine = make_engine(database_url(seeded_db))
     with Session(engine) as session:
         event = session.exec(select(Event).where(Event.kind == "renewal")).one()
         treaty = session.exec(select(Treaty).where(Treaty.slug == "prc-dprk-1961")).one()
@@ -155,6 +155,7 @@ async def test_add_the_2021_renewal_as_an_event(app: TreatyApp, seeded_path: Pat
     engine.dispose()
 
 
+@pytest.mark.sqlite_only(reason="another program holds SQLite's file lock")
 async def test_a_locked_database_keeps_the_form(app: TreatyApp, seeded_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -178,3 +179,39 @@ async def test_a_locked_database_keeps_the_form(app: TreatyApp, seeded_path: Pat
         await pilot.press("ctrl+s")  # and once the lock is gone, the same form saves
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
+
+
+async def test_a_save_over_someone_elses_change_is_refused_and_offers_reload(
+    app: TreatyApp, seeded_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "e")  # prc-dprk-1961
+        await settle(pilot)
+        # Meanwhile another person, in another process, changes the strength.
+        other = subprocess.run(
+            [sys.executable, "-m", "timeline", "edit", "prc-dprk-1961", "--strength", "3",
+             "--db", str(seeded_path)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert other.returncode == 0, other.stderr
+        await type_into(pilot, "#title", "My new title")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        question = str(app.screen.question)
+        assert "changed by someone else" in question and "Guarantee strength" in question
+        await pilot.press("y")  # reload
+        await settle(pilot)
+        assert isinstance(app.screen, EditScreen)
+        assert app.screen.query_one("#strength", Select).value == "3"
+        assert app.screen.query_one("#title").value != "My new title"  # type: ignore[attr-defined]
+        await type_into(pilot, "#title", "My new title")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    record = stored(seeded_path, "prc-dprk-1961")
+    # Both changes are there: nothing was overwritten silently.
+    assert (record.title, record.strength) == ("My new title", 3)

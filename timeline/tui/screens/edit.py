@@ -92,6 +92,8 @@ class ProvisionEditor(Vertical):
 
     def value(self) -> dict[str, Any]:
         data = dict(self.data)
+        if not self.query(".article"):  # not composed yet: nothing typed into it either
+            return data
         data["article"] = self.query_one(".article", Input).value.strip() or None
         data["obligation"] = self.query_one(".obligation", Select).value
         data["security"] = self.query_one(".security", Checkbox).value
@@ -337,6 +339,7 @@ class EditScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="write")
     def save(self, raw: dict[str, Any]) -> None:
+        from db.changes import EditConflict
         from db.errors import DatabaseError
         from timeline.editing import add_treaty, edit_treaty
         from timeline.forms import InvalidInput
@@ -350,6 +353,9 @@ class EditScreen(Screen[None]):
         except InvalidInput as error:
             self.app.call_from_thread(self.show_errors, error.errors)
             return
+        except EditConflict:
+            self._conflict()
+            return
         except (DatabaseError, LookupError) as error:
             message = error.args[0] if error.args else str(error)
             self.app.call_from_thread(self.show_errors, {"form": f"Not saved: {message}"})
@@ -358,6 +364,48 @@ class EditScreen(Screen[None]):
             self.app.call_from_thread(self.show_errors, {"form": f"Not saved: {error}"})
             return
         self.app.call_from_thread(self._saved, record.slug, record.name)
+
+    def _conflict(self) -> None:
+        """Someone saved this treaty since the form was opened: say what they changed (in the
+        worker that found it) and offer to reload; the user's form stays until they choose."""
+        from sqlmodel import Session
+
+        from timeline.forms import LABELS, editable_values
+        from timeline.records import load_treaty
+
+        try:
+            with Session(self.app.engine) as session:  # type: ignore[attr-defined]
+                record = load_treaty(session, self.slug)  # type: ignore[arg-type]
+        except Exception as error:
+            self.app.call_from_thread(self.show_errors, {"form": f"Not saved: {error}"})
+            return
+        current = editable_values(record)
+        changed = [LABELS.get(k, k) for k, v in current.items()
+                   if (self.original or {}).get(k) != v]  # fmt: skip
+        self.app.call_from_thread(self._offer_reload, current, record.version, changed)
+
+    def _offer_reload(self, current: dict[str, Any], version: int, changed: list[str]) -> None:
+        from timeline.tui.screens.confirm import ConfirmDialog
+
+        what = ", ".join(changed) or "nothing you can see"
+        self.show_errors({"form": f"Not saved: someone else saved this treaty ({what})."})
+
+        def answered(reload: bool | None) -> None:
+            if reload:
+                self.original, self.version = current, version
+                self.fill(current)
+                self.call_after_refresh(self._remember_loaded)
+                self.notify("Reloaded: apply your change again and save.", title="Reloaded")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{self.slug} was changed by someone else since you opened it: {what}.\n"
+                "Reload it (your unsaved edits here are dropped), or keep your form?",
+                yes="Reload",
+                no="Keep my form",
+            ),
+            answered,
+        )
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for widget in self.query(".error"):
