@@ -1,0 +1,59 @@
+"""A consistent snapshot of a SQLite database while it is in use, with SQLite's backup API.
+
+The copy is taken page by page from a read transaction, so writers keep working and the copy
+holds exactly the state of one moment. On PostgreSQL the server's own pg_dump does this."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from db.engine import is_sqlite
+from db.errors import DatabaseError
+
+PAGES_PER_STEP = 256
+
+
+def backup(engine: Engine, target: Path) -> int:
+    """Write a snapshot of the database to `target`; returns its size in bytes."""
+    if not is_sqlite(engine):
+        raise DatabaseError(
+            "backup copies SQLite files; for PostgreSQL use pg_dump"
+            " (e.g. pg_dump -Fc -f treaties.dump DATABASE)"
+        )
+    target = target.expanduser().resolve()
+    if target.is_dir():
+        raise DatabaseError(f"{target} is a folder; give the backup file's name")
+    if not target.parent.is_dir():
+        raise DatabaseError(f"the folder {target.parent} does not exist")
+    source_path = engine.url.database
+    if source_path and Path(source_path).resolve() == target:
+        raise DatabaseError("the backup cannot overwrite the database itself")
+    # Written beside the target under a temporary name, then renamed: a failed backup never
+    # leaves a half-written file where a good one was expected.
+    handle, scratch = tempfile.mkstemp(prefix=".backup-", suffix=".db", dir=target.parent)
+    os.close(handle)
+    raw = engine.raw_connection()
+    try:
+        copy = sqlite3.connect(scratch)
+        try:
+            raw.driver_connection.backup(copy, pages=PAGES_PER_STEP)  # type: ignore[union-attr]
+            problems = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            if problems != "ok":
+                raise DatabaseError(f"the copy failed its integrity check: {problems}")
+        finally:
+            copy.close()
+        os.replace(scratch, target)
+    except sqlite3.Error as error:
+        raise DatabaseError(f"backup failed: {error}") from error
+    except OSError as error:
+        raise DatabaseError(f"cannot write {target}: {error.strerror}") from error
+    finally:
+        raw.close()
+        if os.path.exists(scratch):
+            os.unlink(scratch)
+    return target.stat().st_size
