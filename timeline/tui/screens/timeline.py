@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
-from timeline.browse import BrowseFilter, BrowseState, apply_filter, position_of
 from timeline.strength import LEVELS
+from timeline.timeline_rows import BrowseFilter
 from timeline.tui.widgets.timeline_view import LEFT_WIDTH, TimelineView, short_date
 
 FILTER_DELAY = 0.12  # seconds of quiet typing before the filter runs
@@ -89,6 +89,9 @@ class TimelineScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="filter")
     def _apply(self, wanted: BrowseFilter, keep: str | None) -> None:
+        # The database layer is imported here, in the worker, so the first frame never waits.
+        from timeline.browse import apply_filter, position_of
+
         try:
             state = apply_filter(self.app.engine, wanted, self.app.today)  # type: ignore[attr-defined]
             position = position_of(self.app.engine, state.filter, keep) if keep else None  # type: ignore[attr-defined]
@@ -107,7 +110,7 @@ class TimelineScreen(Screen[None]):
         status.update(f"[b]Filter not applied:[/b] {message}")
         status.add_class("error")
 
-    def _filtered(self, state: BrowseState, position: int | None) -> None:
+    def _filtered(self, state, position: int | None) -> None:  # type: ignore[no-untyped-def]
         self.query_one("#status", Static).remove_class("error")
         self.view.show(state)
         if position is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -20,8 +21,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from timeline.browse import PAGE_SIZE, BrowseState, PageCache, TimelineRow, fetch_page
-from timeline.dates import PartialDate
+from timeline.timeline_rows import PAGE_SIZE, PageCache, TimelineRow
+
+if TYPE_CHECKING:
+    from timeline.browse import BrowseState
+    from timeline.dates import PartialDate
 
 DATE_WIDTH = 11
 NAME_WIDTH = 30
@@ -156,6 +160,8 @@ class TimelineView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, state.count)
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
+        # Ask for the first page now rather than on the next paint: it is the one shown.
+        self._want(0)
         self.refresh()
         self._announce()
 
@@ -187,6 +193,8 @@ class TimelineView(ScrollView, can_focus=True):
 
     @work(thread=True, group="timeline-pages")
     def _load(self, page: int, generation: int, state: BrowseState) -> None:
+        from timeline.browse import fetch_page
+
         try:
             rows = fetch_page(self.engine, state.filter, page)
         except Exception as error:  # reported in the app, never a crash

@@ -1,0 +1,77 @@
+"""The rows of the timeline and the pages they come in: plain values with no database code, so
+the terminal UI can paint before the database layer is imported."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from timeline.dates import PartialDate
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class BrowseFilter:
+    """What the user typed in the filter bar, as text."""
+
+    party: str = ""
+    period_from: str = ""
+    period_to: str = ""
+    min_strength: str = ""
+    text: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.party, self.period_from, self.period_to, self.min_strength, self.text))
+
+
+@dataclass(frozen=True)
+class EventMark:
+    on: PartialDate
+    kind: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    id: int
+    slug: str
+    name: str
+    signed: PartialDate | None
+    in_force: PartialDate | None
+    ended: PartialDate | None
+    strength: int | None
+    parties: tuple[str, ...]
+    events: tuple[EventMark, ...]
+
+    @property
+    def starts(self) -> PartialDate | None:
+        return self.signed or self.in_force
+
+
+class PageCache:
+    """The most recently used pages, so scrolling back and forth does not query again."""
+
+    def __init__(self, capacity: int = 8) -> None:
+        self.capacity = capacity
+        self._pages: OrderedDict[int, list[TimelineRow]] = OrderedDict()
+
+    def get(self, page: int) -> list[TimelineRow] | None:
+        rows = self._pages.get(page)
+        if rows is not None:
+            self._pages.move_to_end(page)
+        return rows
+
+    def put(self, page: int, rows: list[TimelineRow]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > self.capacity:
+            self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def __contains__(self, page: int) -> bool:
+        return page in self._pages
