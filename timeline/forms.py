@@ -422,19 +422,7 @@ def editable_values(record: TreatyRecord) -> dict[str, Any]:
             }
             for p in record.parties
         ],
-        "provisions": [
-            {
-                "article": p.article,
-                "obligation": p.obligation,
-                "security": p.security,
-                "conditions": p.conditions,
-                "text": p.text,
-                "text_status": p.text_status,
-                "language": p.language,
-                "translation_note": p.translation_note,
-            }
-            for p in record.provisions
-        ],
+        "provisions": [p.fields() for p in record.provisions],
     }
 
 

@@ -99,6 +99,19 @@ class ProvisionRecord:
     def label(self) -> str:
         return f"Art. {self.article}" if self.article else f"clause {self.position}"
 
+    def fields(self) -> dict[str, object]:
+        """The clause's user-facing fields, as forms, exports and JSON output name them."""
+        return {
+            "article": self.article,
+            "obligation": self.obligation,
+            "security": self.security,
+            "conditions": self.conditions,
+            "text": self.text,
+            "text_status": self.text_status,
+            "language": self.language,
+            "translation_note": self.translation_note,
+        }
+
 
 @dataclass(frozen=True)
 class TreatyRecord:

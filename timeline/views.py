@@ -182,19 +182,7 @@ def treaty_detail(t: TreatyRecord, events: list[EventRecord]) -> dict[str, Any]:
                 }
                 for p in t.parties
             ],
-            "provisions": [
-                {
-                    "article": p.article,
-                    "obligation": p.obligation,
-                    "security": p.security,
-                    "conditions": p.conditions,
-                    "text": p.text,
-                    "text_status": p.text_status,
-                    "language": p.language,
-                    "translation_note": p.translation_note,
-                }
-                for p in t.provisions
-            ],
+            "provisions": [p.fields() for p in t.provisions],
             "events": [event_dict(e) for e in events],
             "sources": [citation_dict(c) for c in t.citations],
         }
