@@ -107,3 +107,22 @@ def fetch_page(engine: Engine, query_filter: queries.TreatyFilter, page: int) ->
 def position_of(engine: Engine, query_filter: queries.TreatyFilter, slug: str) -> int | None:
     with Session(engine) as session:
         return queries.row_position(session, query_filter, slug)
+
+
+def export_selection(
+    engine: Engine, state: BrowseState, form: str, path: str, everything: bool
+) -> tuple[int, int]:
+    """Write the treaties the screen's filter shows (and their events) to `path` in `form`;
+    returns how many treaties and events were written."""
+    from timeline.io.export_cli import render, write_output
+    from timeline.io.selection import select_events
+    from timeline.records import to_records
+
+    with Session(engine) as session:
+        states = StateIndex(session)
+        treaties = to_records(session, queries.treaties_matching(session, state.filter), states)
+        events = select_events(session, treaties, everything=everything, states=states)
+        said = [] if everything else [state.description]
+        text = render(form, session, treaties, events, said)
+    write_output(path, text)
+    return len(treaties), len(events)

@@ -118,3 +118,40 @@ async def test_a_broken_database_is_a_message_not_a_crash(tmp_path) -> None:  # 
         assert "Cannot open the database" in status(app)
         assert "not a treaty-timeline database" in status(app)
     assert broken.read_text() == "not a database\n" * 20
+
+
+async def test_export_the_filtered_selection(app: TreatyApp, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from textual.widgets import Select
+
+    from timeline.tui.screens.export_dialog import ExportDialog
+
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p", *"CHN")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("escape", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert "2 treaties" in plain(app.screen.query_one(Static))
+        app.screen.query_one("#format", Select).value = "csv"
+        await pilot.pause()
+        assert app.screen.query_one("#path", Input).value == "treaties.csv"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+    lines = (tmp_path / "treaties.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("slug,")
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["prc-dprk-1961", "sino-soviet-1950"]
+    # A JSON export of everything is the complete, re-importable document.
+    async with TreatyApp(app.db_target, today=app.today).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+    document = json.loads((tmp_path / "treaties.json").read_text(encoding="utf-8"))
+    assert len(document["treaties"]) == 5 and document["events"]

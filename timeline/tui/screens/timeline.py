@@ -33,6 +33,8 @@ class TimelineScreen(Screen[None]):
         Binding("e", "edit", "Edit", tooltip="Edit the treaty under the cursor", id="edit-treaty"),
         Binding("d", "delete", "Delete", tooltip="Delete the treaty under the cursor",
                 id="delete-treaty"),
+        Binding("x", "export", "Export", tooltip="Export the treaties shown to a file",
+                id="export-selection"),
         Binding("escape", "focus_timeline", "Timeline", show=False),
     ]  # fmt: skip
 
@@ -195,6 +197,35 @@ class TimelineScreen(Screen[None]):
         row = self.view.current
         if row is not None:
             self.app.delete_treaty(row.slug, row.name)  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        from timeline.tui.screens.export_dialog import ExportDialog
+
+        state = self.view.state
+        if state is None:
+            return
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer:
+                self._export(state, *answer)
+
+        self.app.push_screen(ExportDialog(state.description, state.count), chosen)
+
+    @work(thread=True, group="export")
+    def _export(self, state, form: str, path: str) -> None:  # type: ignore[no-untyped-def]
+        from timeline.browse import export_selection
+
+        try:
+            everything = self.current_filter().empty
+            treaties, events = export_selection(self.app.engine, state, form, path, everything)  # type: ignore[attr-defined]
+        except Exception as error:
+            message = error.args[0] if error.args else str(error)
+            self.app.call_from_thread(self.notify, f"Not exported: {message}", severity="error")
+            return
+        self.app.call_from_thread(
+            self.notify, f"{treaties} treaties and {events} events written to {path} ({form})",
+            title="Exported",
+        )  # fmt: skip
 
     def on_screen_resume(self) -> None:
         # Back from a detail or a form: the database may have changed.
