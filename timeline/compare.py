@@ -834,17 +834,7 @@ def _state_dict(s: StateRef) -> dict[str, Any]:
 
 
 def _clause_dict(p: ProvisionRecord) -> dict[str, Any]:
-    return {
-        "position": p.position,
-        "article": p.article,
-        "label": p.label,
-        "obligation": p.obligation,
-        "security": p.security,
-        "conditions": p.conditions,
-        "text": p.text,
-        "text_status": p.text_status,
-        "language": p.language,
-    }
+    return {"position": p.position, "label": p.label, **p.fields()}
 
 
 def _diff_dict(d: WordDiff) -> dict[str, Any]:

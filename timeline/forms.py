@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db import vocab
+from db.changes import PROVISION_COLUMNS
 from db.errors import NotFound
 from timeline.dates import DateError, DateOrder, PartialDate, parse_optional_date
 from timeline.records import StateIndex, TreatyRecord
@@ -74,16 +75,7 @@ CHOICES = {
     "end_reason": vocab.END_REASONS,
     "renewal": vocab.RENEWALS,
 }
-PROVISION_FIELDS = (
-    "article",
-    "obligation",
-    "security",
-    "conditions",
-    "text",
-    "text_status",
-    "language",
-    "translation_note",
-)
+PROVISION_FIELDS = PROVISION_COLUMNS  # the form's clause fields are the table's columns
 PARTY_FIELDS = ("state", "role", "signer", "signer_title", "ratified", "notes")
 
 # Values are echoed in messages cut short, so that a huge value still gets a one-line message.
