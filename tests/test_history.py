@@ -18,6 +18,7 @@ from timeline.history import (
     StrengthHistory,
     axis,
     bar,
+    binding_spans,
     history,
     load_history,
 )
@@ -49,8 +50,11 @@ def treaty(
     in_force_uncertain: bool = False,
     parties: tuple[StateRef, ...] = (RUS, PRK),
     roles: tuple[str, ...] | None = None,
+    members: tuple[PartyRecord, ...] | None = None,
 ) -> TreatyRecord:
     roles = roles or ("party",) * len(parties)
+    if members is None:
+        members = tuple(PartyRecord(state=s, role=r) for s, r in zip(parties, roles, strict=True))
     return TreatyRecord(
         id=next(_ids),
         slug=slug,
@@ -60,8 +64,13 @@ def treaty(
         in_force_uncertain=in_force_uncertain,
         ended=day(ended),
         strength=strength,
-        parties=tuple(PartyRecord(state=s, role=r) for s, r in zip(parties, roles, strict=True)),
+        parties=members,
     )
+
+
+def member(state: StateRef, joined: str | None = None, left: str | None = None) -> PartyRecord:
+    """A party with its own entry and exit, as ATOP's member-level data give them."""
+    return PartyRecord(state=state, joined=day(joined), left=day(left))
 
 
 def rows(result: StrengthHistory) -> list[tuple[str, str | None, int | None, str | None]]:
@@ -264,6 +273,105 @@ def test_to_dict_is_json_with_iso_dates_cut_to_precision() -> None:
     }
     assert data["periods"][1]["others"] == ["weak"]
     assert data["periods"][-1]["end"] is None
+
+
+# -- members' own dates --------------------------------------------------------------------------
+
+
+def amity(*members: PartyRecord, ended: str | None = None) -> TreatyRecord:
+    """A multilateral pact of 1976 that states joined later, like ATOP 3755."""
+    return treaty("amity", "1976-02-24", ended, strength=1, members=members)
+
+
+def test_a_late_member_counts_from_its_accession() -> None:
+    pact = amity(member(CHN, "2003-10-08"), member(RUS, "2004-11-29"), member(PRK, "2008-07-24"))
+    result = history(RUS, PRK, [pact], today=TODAY)
+    assert rows(result) == [("2008-07-24", None, 1, "amity")]
+    assert result.periods[0].start_basis == "joined"
+    assert (
+        "amity: counted from North Korea's accession on 24 July 2008, not from the treaty's "
+        "signature on 24 February 1976."
+    ) in result.notes
+    # For another pair the later accession is the other state's.
+    china = history(CHN, RUS, [pact], today=TODAY)
+    assert rows(china) == [("2004-11-29", None, 1, "amity")]
+    assert any("Russia's accession on 29 November 2004" in note for note in china.notes)
+
+
+def test_a_founding_member_and_a_late_one_count_from_the_accession() -> None:
+    pact = amity(member(RUS), member(PRK, "2008-07-24"))
+    assert rows(history(RUS, PRK, [pact], today=TODAY)) == [("2008-07-24", None, 1, "amity")]
+
+
+def test_a_member_that_left_ends_the_period_before_the_treaty_does() -> None:
+    pact = amity(member(RUS), member(PRK, left="1990-01-01"), ended="2000-01-01")
+    later = treaty("later", "1995-01-01", strength=2)
+    result = history(RUS, PRK, [pact, later], today=TODAY)
+    assert rows(result) == [
+        ("1976-02-24", "1990-01-01", 1, "amity"),
+        ("1990-01-01", "1995-01-01", None, None),
+        ("1995-01-01", None, 2, "later"),
+    ]
+    assert result.periods[1].start_basis == "ended"
+    assert (
+        "amity: counted until North Korea's exit on 1 January 1990; the treaty itself ended on "
+        "1 January 2000."
+    ) in result.notes
+
+
+def test_the_treaty_s_own_dates_bound_a_member_s_dates() -> None:
+    pact = amity(member(RUS, "1970-01-01"), member(PRK, left="2010-01-01"), ended="2005-01-01")
+    result = history(RUS, PRK, [pact], today=TODAY)
+    assert rows(result) == [("1976-02-24", "2005-01-01", 1, "amity")]
+    assert result.periods[0].start_basis == "signed"
+    assert not any("accession" in note or "exit" in note for note in result.notes)
+
+
+def test_member_dates_keep_their_precision() -> None:
+    pact = amity(member(RUS), member(PRK, "1983-03", left="1990"))
+    result = history(RUS, PRK, [pact], today=TODAY)
+    assert rows(result) == [("1983-03", "1990", 1, "amity")]
+    assert result.periods[0].start.described() == "March 1983 (month)"
+    assert (
+        "amity: North Korea's accession is known only to the month (March 1983), so it is "
+        "placed on the first day of that month."
+    ) in result.notes
+    assert any(
+        note.startswith("amity: North Korea's exit is known only to the year")
+        for note in result.notes
+    )
+    # An entry in the month the treaty was signed (February 1976) does not start it earlier.
+    same_month = amity(member(RUS), member(PRK, "1976-02"))
+    assert rows(history(RUS, PRK, [same_month], today=TODAY)) == [("1976-02-24", None, 1, "amity")]
+
+
+def test_a_predecessor_s_membership_continues_in_its_successor() -> None:
+    pact = amity(
+        member(SUN, left="1991-12-26"), member(RUS, "1991-12-26"), member(PRK, "1980-05-01")
+    )
+    result = history(RUS, PRK, [pact], today=TODAY)
+    assert rows(result) == [("1980-05-01", None, 1, "amity")]
+    assert not any("exit" in note for note in result.notes)
+    assert binding_spans(pact, PRK, SUN) == [(date(1980, 5, 1), None)]
+
+
+def test_states_never_members_at_the_same_time_are_not_bound() -> None:
+    pact = amity(member(RUS, left="1990-01-01"), member(PRK, "1995-01-01"))
+    result = history(RUS, PRK, [pact], today=TODAY)
+    assert result.periods == ()
+    assert (
+        "amity: left out, because Russia and North Korea were never members of it at the same time."
+    ) in result.notes
+    assert binding_spans(pact, RUS, PRK) == []
+
+
+def test_crosscheck_counts_the_same_days_as_the_history() -> None:
+    pact = amity(member(RUS, "2004-11-29"), member(PRK, "2008-07-24", left="2020-06"))
+    (period,) = history(RUS, PRK, [pact], today=TODAY).periods
+    assert period.end is not None
+    assert binding_spans(pact, RUS, PRK) == [(period.start.first_day, period.end.first_day)]
+    assert binding_spans(pact, RUS, CHN) == []
+    assert binding_spans(treaty("undated", None), RUS, PRK) == []
 
 
 # -- bars ----------------------------------------------------------------------------------------

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import csv
 import shutil
-import sqlite3
 from collections import Counter
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
-from db.engine import make_engine
+from db.engine import database_url, make_engine
 from db.models import ImportRecord, Treaty
-from tests.conftest import SHARED_DATA
+from tests.conftest import ON_POSTGRES, SHARED_DATA
+from tests.db_dump import dump_database
+from timeline.history import load_history
 from timeline.io.atop import read_atop
 from timeline.io.merge import ImportReport, run_import
 from timeline.records import load_treaty
@@ -36,44 +40,60 @@ def import_atop(engine: Engine, folder: Path = ATOP, **options: bool) -> ImportR
     return run_import(engine, batch, **options)
 
 
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, to compare a database before and after."""
-    with sqlite3.connect(path) as connection:
-        tables = [
-            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        ]
-        return {
-            t: sorted(connection.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
-        }
-
-
 def rows(name: str) -> list[dict[str, str]]:
     with (ATOP / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
+def copy_database(
+    request: pytest.FixtureRequest, source: str | None, folder: Path
+) -> tuple[str, str | None]:
+    """A database of its own: a copy of `source` (a path or URL), or of the seeded template
+    when None. Returns what --db takes, and the server database's name to drop after."""
+    if ON_POSTGRES:
+        server = request.getfixturevalue("pg_server")
+        if source is None:
+            template = request.getfixturevalue("pg_templates")["seeded"]
+        else:
+            template = make_url(source).database
+        name = server.create(template=template)
+        return server.url_of(name), name
+    path = folder / "treaties.db"
+    shutil.copy(source or request.getfixturevalue("seeded_template"), path)
+    return str(path), None
+
+
+def drop_database(request: pytest.FixtureRequest, name: str | None) -> None:
+    if name is not None:
+        request.getfixturevalue("pg_server").drop(name)
+
+
+Imported = tuple[str, ImportReport]
+
+
 @pytest.fixture(scope="module")
 def imported(
-    seeded_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, ImportReport]:
-    path = tmp_path_factory.mktemp("atop") / "atop.db"
-    shutil.copy(seeded_template, path)
-    engine = make_engine(f"sqlite:///{path}")
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Imported]:
+    """The seeded database with ATOP imported, shared by the tests that only read it."""
+    db, name = copy_database(request, None, tmp_path_factory.mktemp("atop"))
+    engine = make_engine(database_url(db))
     report = import_atop(engine)
     engine.dispose()
-    return path, report
+    yield db, report
+    drop_database(request, name)
 
 
 @pytest.fixture
-def session(imported: tuple[Path, ImportReport]):  # type: ignore[no-untyped-def]
-    engine = make_engine(f"sqlite:///{imported[0]}")
+def session(imported: Imported) -> Iterator[Session]:
+    engine = make_engine(database_url(imported[0]))
     with Session(engine) as s:
         yield s
     engine.dispose()
 
 
 def test_every_alliance_becomes_a_treaty_with_the_rules_strength(
-    imported: tuple[Path, ImportReport], session: Session
+    imported: Imported, session: Session
 ) -> None:
     _, report = imported
     assert (report.treaties.added, report.treaties.changed + report.treaties.unchanged) == (741, 4)
@@ -87,7 +107,7 @@ def test_every_alliance_becomes_a_treaty_with_the_rules_strength(
 
 
 def test_the_founding_treaties_are_matched_and_keep_their_values(
-    imported: tuple[Path, ImportReport], session: Session
+    imported: Imported, session: Session
 ) -> None:
     for atop_id, slug in FOUNDING_MATCHES.items():
         (found,) = session.exec(select(Treaty.slug).where(Treaty.atop_id == atop_id)).all()
@@ -194,15 +214,33 @@ def test_a_new_treaty_has_the_atop_codes_and_a_citation(session: Session) -> Non
     assert consul.obligation == "consultation" and "concon=1" in (consul.conditions or "")
 
 
+def test_history_counts_a_multilateral_treaty_from_the_later_accession(session: Session) -> None:
+    # Russia joined the Treaty of Amity and Cooperation in Southeast Asia (ATOP 3755, signed
+    # 1976) in 2004, North Korea in 2008: it binds the two from 2008.
+    amity = session.exec(select(Treaty.slug).where(Treaty.atop_id == 3755)).one()
+    result = load_history(session, "RUS", "PRK", today=date(2026, 1, 1))
+    binding = [p for p in result.periods if amity in {t.slug for t in (p.treaty, *p.others) if t}]
+    assert [(p.start.iso(), p.start_basis) for p in binding[:1]] == [("2008-07-24", "joined")]
+    assert binding[-1].end is None
+    assert any(
+        "counted from North Korea's accession on 24 July 2008, not from the treaty's signature"
+        " on 24 February 1976" in note
+        for note in result.notes
+    )
+    assert result.summary == "4 -> gap -> 2 -> 4"  # ATOP 3755 (level 1) governs no period
+
+
 def test_importing_again_changes_nothing(
-    imported: tuple[Path, ImportReport], tmp_path: Path
+    request: pytest.FixtureRequest, imported: Imported, tmp_path: Path
 ) -> None:
-    path = tmp_path / "again.db"
-    shutil.copy(imported[0], path)
-    before = dump(path)
-    engine = make_engine(f"sqlite:///{path}")
-    report = import_atop(engine)
-    engine.dispose()
-    assert report.summary().startswith("745 treaties: 0 added, 0 changed, 745 left alone")
-    assert len(report.conflicts) == 5  # still reported: the fixture still differs from ATOP
-    assert dump(path) == before
+    db, name = copy_database(request, imported[0], tmp_path)
+    engine = make_engine(database_url(db))
+    try:
+        before = dump_database(engine)
+        report = import_atop(engine)
+        assert report.summary().startswith("745 treaties: 0 added, 0 changed, 745 left alone")
+        assert len(report.conflicts) == 5  # still reported: the fixture still differs from ATOP
+        assert dump_database(engine) == before
+    finally:
+        engine.dispose()
+        drop_database(request, name)

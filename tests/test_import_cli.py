@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
 
+from db.engine import database_url, make_engine
+from db.models import Treaty
 from tests.test_import_merge import atop_cut
 from timeline.cli import main
 from timeline.io.import_cli import detect_format
@@ -20,22 +23,26 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def treaty_count(path: Path) -> int:
-    with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT count(*) FROM treaty").fetchone()[0]
+def treaty_count(db: str) -> int:
+    engine = make_engine(database_url(db))
+    try:
+        with Session(engine) as session:
+            return session.exec(select(func.count()).select_from(Treaty)).one()
+    finally:
+        engine.dispose()
 
 
 def test_import_reports_what_it_did(
-    capsys: pytest.CaptureFixture[str], seeded_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], seeded_db: str, tmp_path: Path
 ) -> None:
     folder = atop_cut(tmp_path / "atop")
-    code, out, err = run(capsys, "import", str(folder), "--db", str(seeded_path))
+    code, out, err = run(capsys, "import", str(folder), "--db", seeded_db)
     assert code == 0, err
     assert err == ""  # no progress bar when stderr is not a terminal
     assert "ATOP v4.01 from" in out
     assert "5 treaties: 4 added, 0 changed, 1 left alone; 1 conflict (kept your values)" in out
     assert "ussr-dprk-1961" in out and "4 clauses: Art. 1 defence" in out
-    assert treaty_count(seeded_path) == 9
+    assert treaty_count(seeded_db) == 9
 
     code, out, _ = run(
         capsys,
@@ -43,7 +50,7 @@ def test_import_reports_what_it_did(
         str(folder / "atop-alliance-level.csv"),
         "--json",
         "--db",
-        str(seeded_path),
+        seeded_db,
     )
     report = json.loads(out)
     assert report["treaties"] == {"added": 0, "changed": 0, "unchanged": 5}
@@ -52,18 +59,16 @@ def test_import_reports_what_it_did(
 
 
 def test_dry_run_and_overwrite(
-    capsys: pytest.CaptureFixture[str], seeded_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], seeded_db: str, tmp_path: Path
 ) -> None:
     folder = atop_cut(tmp_path / "atop", {3440})
-    code, out, _ = run(
-        capsys, "import", str(folder), "--overwrite", "--dry-run", "--db", str(seeded_path)
-    )
+    code, out, _ = run(capsys, "import", str(folder), "--overwrite", "--dry-run", "--db", seeded_db)
     assert code == 0 and "1 changed" in out and "dry run: nothing written" in out
-    code, out, _ = run(capsys, "show", "ussr-dprk-1961", "--json", "--db", str(seeded_path))
+    code, out, _ = run(capsys, "show", "ussr-dprk-1961", "--json", "--db", seeded_db)
     assert len(json.loads(out)["provisions"]) == 4
-    code, out, _ = run(capsys, "import", str(folder), "--overwrite", "--db", str(seeded_path))
+    code, out, _ = run(capsys, "import", str(folder), "--overwrite", "--db", seeded_db)
     assert "the file's value was written over yours" in out
-    code, out, _ = run(capsys, "show", "ussr-dprk-1961", "--json", "--db", str(seeded_path))
+    code, out, _ = run(capsys, "show", "ussr-dprk-1961", "--json", "--db", seeded_db)
     assert [p["obligation"] for p in json.loads(out)["provisions"]] == ["defence", "non-aggression"]
 
 

@@ -54,10 +54,10 @@ def test_atop_5_1_adds_a_nonaggression_pledge_from_2008(seeded_session: Session)
 
 
 def test_crosscheck_command_prints_the_disagreements(
-    capsys: pytest.CaptureFixture[str], seeded_path: Path
+    capsys: pytest.CaptureFixture[str], seeded_db: str
 ) -> None:
     code, out, err = run(
-        capsys, "crosscheck", "RUS", "PRK", "--cow", str(COW_DDY), "--db", str(seeded_path)
+        capsys, "crosscheck", "RUS", "PRK", "--cow", str(COW_DDY), "--db", seeded_db
     )
     assert code == 0, err
     lines = out.splitlines()
@@ -70,13 +70,13 @@ def test_crosscheck_command_prints_the_disagreements(
     code, out, _ = run(
         capsys,
         "crosscheck", "RUS", "PRK", "--cow", str(COW_DDY), "--atop-ddy", str(ATOP_51),
-        "--from", "1990", "--to", "2020", "--all", "--db", str(seeded_path),
+        "--from", "1990", "--to", "2020", "--all", "--db", seeded_db,
     )  # fmt: skip
     assert code == 0
     assert "│ 1997-1999 " in out and "│ 2019-2020 " in out and "not covered" in out
 
 
-def test_crosscheck_json(capsys: pytest.CaptureFixture[str], seeded_path: Path) -> None:
+def test_crosscheck_json(capsys: pytest.CaptureFixture[str], seeded_db: str) -> None:
     code, out, _ = run(
         capsys,
         "crosscheck",
@@ -86,7 +86,7 @@ def test_crosscheck_json(capsys: pytest.CaptureFixture[str], seeded_path: Path) 
         str(COW_DDY),
         "--json",
         "--db",
-        str(seeded_path),
+        seeded_db,
     )
     assert code == 0
     data = json.loads(out)
@@ -114,17 +114,13 @@ def test_crosscheck_follows_the_member_dates_of_imported_treaties(
 
 
 def test_crosscheck_refusals(
-    capsys: pytest.CaptureFixture[str], seeded_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], seeded_db: str, tmp_path: Path
 ) -> None:
-    code, _, err = run(capsys, "crosscheck", "RUS", "PRK", "--db", str(seeded_path))
+    code, _, err = run(capsys, "crosscheck", "RUS", "PRK", "--db", seeded_db)
     assert code == 1 and "give a data set to compare with" in err
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("a,b\n1,2\n")
-    code, _, err = run(
-        capsys, "crosscheck", "RUS", "PRK", "--cow", str(wrong), "--db", str(seeded_path)
-    )
+    code, _, err = run(capsys, "crosscheck", "RUS", "PRK", "--cow", str(wrong), "--db", seeded_db)
     assert code == 1 and err.count("\n") == 1 and "not a COW v4.1 dyad-year file" in err
-    code, _, err = run(
-        capsys, "crosscheck", "RUS", "SUN", "--cow", str(COW_DDY), "--db", str(seeded_path)
-    )
+    code, _, err = run(capsys, "crosscheck", "RUS", "SUN", "--cow", str(COW_DDY), "--db", seeded_db)
     assert code == 1 and "the same state" in err

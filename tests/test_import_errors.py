@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import csv
 import shutil
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SHARED_DATA
+from tests.db_dump import dump_database
 from timeline.cli import main
 
 ATOP = SHARED_DATA / "atop-v4.01"
 ALLIANCES, MEMBERS = "atop-alliance-level.csv", "atop-member-level.csv"
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    with sqlite3.connect(path) as connection:
-        tables = [
-            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        ]
-        return {
-            t: sorted(connection.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
-        }
 
 
 def atop_with(folder: Path, name: str, edit: Callable[[list[list[str]]], None]) -> Path:
@@ -134,20 +124,20 @@ OUR_JSON = """{
 )
 def test_a_broken_file_changes_nothing_and_says_where(
     capsys: pytest.CaptureFixture[str],
-    seeded_path: Path,
+    seeded_db: str,
     tmp_path: Path,
     make: Callable[[Path], Path],
     expected: str,
 ) -> None:
     target = make(tmp_path / "input")
-    before = dump(seeded_path)
-    code = main(["import", str(target), "--db", str(seeded_path)])
+    before = dump_database(seeded_db)
+    code = main(["import", str(target), "--db", seeded_db])
     out, err = capsys.readouterr()
     assert code == 1, out
     assert err.startswith("treaty-timeline: error: ") and err.count("\n") == 1, err
     assert expected in err
     assert "Traceback" not in out + err
-    assert dump(seeded_path) == before
+    assert dump_database(seeded_db) == before
 
 
 def _write(path: Path, text: str) -> Path:
@@ -157,14 +147,14 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_a_folder_without_atop_and_the_member_file_alone_are_refused(
-    capsys: pytest.CaptureFixture[str], seeded_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], seeded_db: str, tmp_path: Path
 ) -> None:
-    code = main(["import", str(tmp_path), "--db", str(seeded_path)])
+    code = main(["import", str(tmp_path), "--db", seeded_db])
     assert code == 1 and "no atop-alliance-level.csv in this folder" in capsys.readouterr().err
-    code = main(["import", str(ATOP / MEMBERS), "--db", str(seeded_path)])
+    code = main(["import", str(ATOP / MEMBERS), "--db", seeded_db])
     assert code == 1 and "give the alliance-level file" in capsys.readouterr().err
-    code = main(["import", str(tmp_path / "missing.json"), "--db", str(seeded_path)])
+    code = main(["import", str(tmp_path / "missing.json"), "--db", seeded_db])
     assert code == 1 and "no such file or folder" in capsys.readouterr().err
     (tmp_path / "notes.txt").write_text("hello\n")
-    code = main(["import", str(tmp_path / "notes.txt"), "--db", str(seeded_path)])
+    code = main(["import", str(tmp_path / "notes.txt"), "--db", seeded_db])
     assert code == 1 and "give --format atop, json or csv" in capsys.readouterr().err

@@ -4,7 +4,6 @@ import changes nothing, and a treaty already there is merged, not duplicated."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from db.models import Event
+from tests.db_dump import dump_database
 from timeline.io.exchange_import import read_csv, read_json
 from timeline.io.merge import Conflict, ImportFailed, ImportReport, run_import
 from timeline.records import load_treaty
@@ -123,16 +123,6 @@ DOCUMENT: dict[str, Any] = {
 }
 
 
-def dump(path: Path) -> dict[str, list[tuple]]:
-    with sqlite3.connect(path) as connection:
-        tables = [
-            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        ]
-        return {
-            t: sorted(connection.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
-        }
-
-
 def import_file(engine: Engine, path: Path, **options: bool) -> ImportReport:
     read = read_json if path.suffix == ".json" else read_csv
     with Session(engine) as session:
@@ -145,9 +135,7 @@ def write_json(path: Path, document: dict[str, Any]) -> Path:
     return path
 
 
-def test_json_built_by_hand_comes_in_whole(
-    seeded_engine: Engine, seeded_path: Path, tmp_path: Path
-) -> None:
+def test_json_built_by_hand_comes_in_whole(seeded_engine: Engine, tmp_path: Path) -> None:
     path = write_json(tmp_path / "pacts.json", DOCUMENT)
     report = import_file(seeded_engine, path)
     assert report.summary() == (
@@ -210,11 +198,11 @@ def test_json_built_by_hand_comes_in_whole(
     )
     assert event_states == ["German Federal Republic", "United States"]
 
-    before = dump(seeded_path)
+    before = dump_database(seeded_engine)
     again = import_file(seeded_engine, path)
     assert again.summary().startswith("2 treaties: 0 added, 0 changed, 2 left alone")
     assert not again.conflicts
-    assert dump(seeded_path) == before
+    assert dump_database(seeded_engine) == before
 
 
 CSV_TEXT = (
@@ -227,7 +215,7 @@ CSV_TEXT = (
 
 
 def test_csv_built_by_hand_comes_in_and_leaves_what_it_does_not_hold(
-    seeded_engine: Engine, seeded_path: Path, tmp_path: Path
+    seeded_engine: Engine, tmp_path: Path
 ) -> None:
     path = tmp_path / "pacts.csv"
     path.write_text(CSV_TEXT, encoding="utf-8", newline="")
@@ -251,10 +239,10 @@ def test_csv_built_by_hand_comes_in_and_leaves_what_it_does_not_hold(
     assert [(c.record, c.field) for c in report.conflicts] == [("ussr-dprk-1961", "title")]
     assert fixture.title.startswith("Treaty of Friendship") and fixture.parties[0].signer
 
-    before = dump(seeded_path)
+    before = dump_database(seeded_engine)
     again = import_file(seeded_engine, path)
     assert (again.treaties.added, again.treaties.changed) == (0, 0)
-    assert dump(seeded_path) == before
+    assert dump_database(seeded_engine) == before
 
 
 def test_a_fixture_treaty_gains_empty_fields_and_reports_the_rest(

@@ -4,7 +4,6 @@ changed, and takes the file's value only with overwrite. Run on small cuts of AT
 from __future__ import annotations
 
 import csv
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from tests.conftest import SHARED_DATA
+from tests.db_dump import dump_database
 from timeline.editing import edit_treaty
 from timeline.io.atop import ALLIANCE_FILE, MEMBER_FILE, read_atop
 from timeline.io.merge import Conflict, ImportReport, merge_fields, run_import
@@ -55,16 +55,6 @@ def set_value(atop_id: int, column: str, value: str) -> Change:
             row[column] = value
 
     return change
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    with sqlite3.connect(path) as connection:
-        tables = [
-            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        ]
-        return {
-            t: sorted(connection.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
-        }
 
 
 # -- the rule, key by key ------------------------------------------------------------------------
@@ -182,11 +172,9 @@ def test_zero_months_and_days_are_a_coarser_precision(
     assert all(p.joined is None for p in t.parties)  # the same month as the treaty's own
 
 
-def test_a_dry_run_reports_and_writes_nothing(
-    seeded_engine: Engine, seeded_path: Path, tmp_path: Path
-) -> None:
-    before = dump(seeded_path)
+def test_a_dry_run_reports_and_writes_nothing(seeded_engine: Engine, tmp_path: Path) -> None:
+    before = dump_database(seeded_engine)
     report = import_atop(seeded_engine, atop_cut(tmp_path / "atop"), dry_run=True)
     assert report.treaties.added == 4 and report.dry_run
     assert "dry run" in report.summary()
-    assert dump(seeded_path) == before
+    assert dump_database(seeded_engine) == before

@@ -2,25 +2,31 @@
 
 Each treaty binding the pair covers a span of days; at every moment the strongest treaty in force
 governs and the others are listed beside it. State succession is followed, so a treaty of the
-USSR counts for Russia."""
+USSR counts for Russia. A treaty binds the pair only while both are members: where a member's own
+entry or exit is recorded (a state that acceded to a treaty already in force, or left it before
+its end), the span runs from the later accession to the earlier exit."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
 from timeline.dates import PartialDate, Precision, describe_duration
-from timeline.records import StateIndex, StateRef, TreatyRecord, treaties_of_states
+from timeline.records import PartyRecord, StateIndex, StateRef, TreatyRecord, treaties_of_states
 from timeline.strength import level_name
 
 IN_FORCE = "in force"
 SIGNED = "signed"
-# A period that begins because a treaty ended: every gap, and a weaker treaty taking over.
+# A period that begins because the later of the two states joined a treaty already in force.
+JOINED = "joined"
+# A period that begins because a treaty ended, or stopped binding the pair because one of them
+# left it: every gap, and a weaker treaty taking over.
 ENDED = "ended"
+_BASIS_WORDS = {IN_FORCE: "entry into force", SIGNED: "signature"}
 
 BLOCK = "█"
 GAP = "░"
@@ -114,6 +120,9 @@ class _Span:
     start: PartialDate
     basis: str
     end: PartialDate | None
+    # The member whose own entry (exit) bounds the span, where that is not the treaty's date.
+    joiner: PartyRecord | None = None
+    leaver: PartyRecord | None = None
 
     @property
     def first(self) -> date:
@@ -133,7 +142,8 @@ def _rank(span: _Span) -> tuple[int, date, int]:
     return strength, span.first, span.treaty.id
 
 
-def _binds(treaty: TreatyRecord, a: StateRef, b: StateRef) -> bool:
+def binds(treaty: TreatyRecord, a: StateRef, b: StateRef) -> bool:
+    """Whether both states (or states they continue) are parties to the treaty."""
     lineages = {p.state.continuity_id for p in treaty.parties if p.role == "party"}
     return a.continuity_id in lineages and b.continuity_id in lineages
 
@@ -149,14 +159,115 @@ def _start(treaty: TreatyRecord) -> tuple[PartialDate, str] | None:
 
 
 def _span(treaty: TreatyRecord) -> _Span | None:
+    """The treaty's own span, from its start to its end, whoever the members."""
     start = _start(treaty)
     if start is None:
         return None
     return _Span(treaty, start[0], start[1], treaty.ended)
 
 
+def _membership(span: _Span, party: PartyRecord) -> _Span | None:
+    """The part of the treaty's span in which `party` was a member, narrowed by its own entry
+    and exit where they fall inside it; None if it was never a member while in force."""
+    member = span
+    if party.joined is not None and party.joined.first_day > span.first:
+        member = replace(member, start=party.joined, basis=JOINED, joiner=party)
+    if party.left is not None and (span.last is None or party.left.first_day < span.last):
+        member = replace(member, end=party.left, leaver=party)
+    return member if member.last is None or member.last > member.first else None
+
+
+def _memberships(span: _Span, continuity_id: int) -> list[_Span]:
+    """When a continuing state was a member, in time order: the memberships of every state of
+    its lineage (the USSR's, then Russia's) joined where they overlap or meet."""
+    parts = [
+        member
+        for p in span.treaty.parties
+        if p.role == "party" and p.state.continuity_id == continuity_id
+        if (member := _membership(span, p)) is not None
+    ]
+    merged: list[_Span] = []
+    for part in sorted(parts, key=lambda m: m.first):
+        last = merged[-1] if merged else None
+        if last is None or (last.last is not None and part.first > last.last):
+            merged.append(part)
+        elif last.last is not None and (part.last is None or part.last > last.last):
+            merged[-1] = replace(last, end=part.end, leaver=part.leaver)
+    return merged
+
+
+def _both_members(x: _Span, y: _Span) -> _Span | None:
+    """Where two memberships overlap: from the later start to the earlier end; on a tie, the
+    treaty's own date is the basis rather than a member's."""
+    start = max((x, y), key=lambda s: (s.first, s.joiner is None))
+    ends = [s for s in (x, y) if s.last is not None]
+    end = min(ends, key=lambda s: (s.last, s.leaver is not None)) if ends else None
+    both = replace(
+        start,
+        end=end.end if end else None,
+        leaver=end.leaver if end else None,
+    )
+    return both if both.last is None or both.last > both.first else None
+
+
+def _pair_spans(span: _Span, a: StateRef, b: StateRef) -> list[_Span]:
+    """The parts of the treaty's span in which both states were members."""
+    return [
+        both
+        for x in _memberships(span, a.continuity_id)
+        for y in _memberships(span, b.continuity_id)
+        if (both := _both_members(x, y)) is not None
+    ]
+
+
+def binding_spans(treaty: TreatyRecord, a: StateRef, b: StateRef) -> list[tuple[date, date | None]]:
+    """The days on which `treaty` binds both states, as (first day, day after the last) pairs,
+    the second None while it still binds them; none for a treaty without a date."""
+    span = _span(treaty) if binds(treaty, a, b) else None
+    if span is None or (span.last is not None and span.last <= span.first):
+        return []
+    return [(s.first, s.last) for s in _pair_spans(span, a, b)]
+
+
+def is_undated(treaty: TreatyRecord) -> bool:
+    """Whether the treaty has no date to count from (no signature, no entry into force)."""
+    return _start(treaty) is None
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _bound_name(own: str, member: str, party: PartyRecord | None) -> str:
+    """What a span's start or end is: the treaty's own, or a member's accession or exit."""
+    return f"its {own}" if party is None else f"{_possessive(party.state.short_name)} {member}"
+
+
+def _accession_note(span: _Span) -> str:
+    assert span.joiner is not None
+    own = _span(span.treaty)
+    assert own is not None
+    return (
+        f"{span.treaty.name}: counted from {_bound_name('', 'accession', span.joiner)} "
+        f"on {span.start.display()}, not from the treaty's "
+        f"{_BASIS_WORDS[own.basis]} on {own.start.display()}."
+    )
+
+
+def _exit_note(span: _Span) -> str:
+    assert span.leaver is not None and span.end is not None
+    ended = span.treaty.ended
+    treaty = f"ended on {ended.display()}" if ended else "is still in force"
+    return (
+        f"{span.treaty.name}: counted until {_bound_name('', 'exit', span.leaver)} "
+        f"on {span.end.display()}; the treaty itself {treaty}."
+    )
+
+
 def _basis_note(span: _Span) -> str | None:
     t, name = span.treaty, span.treaty.name
+    if span.joiner is not None:
+        return _accession_note(span)
     if span.basis == SIGNED and t.in_force is not None:
         return (
             f"{name}: counted from its signature on {span.start.display()}, because its entry "
@@ -185,12 +296,17 @@ def _notes(span: _Span, today: date) -> list[str]:
     notes = [note for note in [_basis_note(span)] if note]
     if span.basis == SIGNED and t.signed_uncertain:
         notes.append(f"{name}: the date of signature ({span.start.display()}) is uncertain.")
-    if span.end is not None and t.ended_uncertain:
+    if span.leaver is not None:
+        notes.append(_exit_note(span))
+    elif span.end is not None and t.ended_uncertain:
         notes.append(f"{name}: the end date ({span.end.display()}) is uncertain.")
-    for what, moment in (("start", span.start), ("end", span.end)):
+    for what, moment in (
+        (_bound_name("start", "accession", span.joiner), span.start),
+        (_bound_name("end", "exit", span.leaver), span.end),
+    ):
         if moment is not None and moment.precision is not Precision.DAY:
             notes.append(
-                f"{name}: its {what} is known only to the {moment.precision.value} "
+                f"{name}: {what} is known only to the {moment.precision.value} "
                 f"({moment.display()}), so it is placed on the first day of that "
                 f"{moment.precision.value}."
             )
@@ -287,7 +403,7 @@ def history(
     spans: list[_Span] = []
     undated: list[TreatyRecord] = []
     skipped: list[str] = []
-    for treaty in (t for t in treaties if _binds(t, a, b)):
+    for treaty in (t for t in treaties if binds(t, a, b)):
         span = _span(treaty)
         if span is None:
             undated.append(treaty)
@@ -296,10 +412,17 @@ def history(
                 f"{treaty.name}: left out, because it ends ({treaty.ended.display()}) "
                 f"no later than it starts ({span.start.display()})."
             )
+        elif pair := _pair_spans(span, a, b):
+            spans.extend(pair)
         else:
-            spans.append(span)
+            skipped.append(
+                f"{treaty.name}: left out, because {a.short_name} and {b.short_name} were "
+                "never members of it at the same time."
+            )
     spans.sort(key=lambda s: (s.first, s.treaty.id))
-    notes = [note for span in spans for note in _notes(span, today)] + skipped
+    # A treaty a state left and rejoined has several spans; each note is given once.
+    notes = list(dict.fromkeys(note for span in spans for note in _notes(span, today)))
+    notes += skipped
     periods = tuple(_period(i, spans) for i in _merged(_intervals(spans)))
     return StrengthHistory(a, b, periods, tuple(undated), tuple(notes))
 

@@ -1,15 +1,15 @@
 """Our records for a pair of states beside the COW and ATOP dyad-year alliance data, year by
 year, to find where they disagree.
 
-Our side follows the rules of timeline/history.py: the treaties binding both states (through
-state succession: a USSR treaty counts for Russia), from entry into force (or signature) to their
-end; and, where the member-level dates say a state joined later or left earlier, only while
-both were members. A treaty's
-obligations are those of its security provisions; where none names one, its strength stands in
-(3-5 defence, 2 consultation, 1 non-aggression). The data sets' flags are read in our words:
-COW Type I defence, IIa neutrality, IIb non-aggression, III entente (consultation); ATOP
-defense, offense, neutral, nonagg, consul. A data set is compared only over the years it
-covers, and COW, which has no offence type, is compared without our offence clauses."""
+Our side is counted as timeline/history.py counts it: the treaties binding both states (through
+state succession: a USSR treaty counts for Russia), from entry into force (or signature) to
+their end, and only while both were members where the member-level dates say a state joined
+later or left earlier. A treaty's obligations are those of its security provisions; where none
+names one, its strength stands in (3-5 defence, 2 consultation, 1 non-aggression). The data
+sets' flags are read in our words: COW Type I defence, IIa neutrality, IIb non-aggression, III
+entente (consultation); ATOP defense, offense, neutral, nonagg, consul. A data set is compared
+only over the years it covers, and COW, which has no offence type, is compared without our
+offence clauses."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from timeline.history import binding_spans, binds, is_undated
 from timeline.records import StateIndex, StateRef, TreatyRecord, treaties_of_states
 
 ORDER = ("defence", "offence", "neutrality", "non-aggression", "consultation")
@@ -239,57 +240,13 @@ def pair_codes(session: Session, text_a: str, text_b: str) -> tuple[set[int], se
     return found[0], found[1]
 
 
-def _start(treaty: TreatyRecord) -> date | None:
-    """When a treaty starts to bind, by the rule of timeline/history.py: entry into force
-    unless uncertain, else signature, else an uncertain entry into force."""
-    if treaty.in_force is not None and not treaty.in_force_uncertain:
-        return treaty.in_force.first_day
-    if treaty.signed is not None:
-        return treaty.signed.first_day
-    return treaty.in_force.first_day if treaty.in_force is not None else None
-
-
-def _member_spans(
-    treaty: TreatyRecord, continuity_id: int, start: date, end: date | None
-) -> list[tuple[date, date | None]]:
-    """When the state (any of its lineage) was a member: its own entry and exit where the
-    member-level data give them (a late joiner of a multilateral treaty), else the treaty's."""
-    spans = []
-    for p in treaty.parties:
-        if p.role != "party" or p.state.continuity_id != continuity_id:
-            continue
-        joined = max(start, p.joined.first_day) if p.joined else start
-        left = p.left.first_day if p.left else None
-        if end is not None:
-            left = end if left is None else min(left, end)
-        spans.append((joined, left))
-    return spans
-
-
-def _binding_spans(
-    treaty: TreatyRecord, a: StateRef, b: StateRef
-) -> list[tuple[date, date | None]]:
-    start = _start(treaty)
-    if start is None:
-        return []
-    end = treaty.ended.first_day if treaty.ended else None
-    spans = []
-    for a_from, a_to in _member_spans(treaty, a.continuity_id, start, end):
-        for b_from, b_to in _member_spans(treaty, b.continuity_id, start, end):
-            first = max(a_from, b_from)
-            last = a_to if b_to is None else (b_to if a_to is None else min(a_to, b_to))
-            if last is None or last > first:
-                spans.append((first, last))
-    return spans
-
-
 def _our_years(
     treaties: Sequence[TreatyRecord], a: StateRef, b: StateRef, this_year: int
 ) -> dict[int, tuple[frozenset[str], tuple[str, ...]]]:
     """Per year, the obligations of the treaties binding both states at some time in it."""
     years: dict[int, tuple[set[str], set[str]]] = {}
     for treaty in treaties:
-        for first, last in _binding_spans(treaty, a, b):
+        for first, last in binding_spans(treaty, a, b):
             final = (last - timedelta(days=1)).year if last else this_year
             for year in range(first.year, final + 1):
                 held, slugs = years.setdefault(year, (set(), set()))
@@ -317,7 +274,7 @@ def crosscheck(
     lineage = {s.id for s in states.lineage(a) + states.lineage(b)}
     treaties = treaties_of_states(session, lineage)
     ours = _our_years(treaties, a, b, (today or date.today()).year)
-    undated = [t.slug for t in treaties if _start(t) is None and _binds(t, a, b)]
+    undated = [t.slug for t in treaties if is_undated(t) and binds(t, a, b)]
     if first is None or last is None:
         active = set(ours) | {y for d in datasets for y in d.years}
         covered_from = min(d.first_year for d in datasets)
@@ -335,11 +292,6 @@ def crosscheck(
         )
         rows.append(YearRow(year, held, slugs, theirs, disagree))
     return Crosscheck(a, b, tuple(datasets), tuple(rows), tuple(undated))
-
-
-def _binds(treaty: TreatyRecord, a: StateRef, b: StateRef) -> bool:
-    lineages = {p.state.continuity_id for p in treaty.parties if p.role == "party"}
-    return a.continuity_id in lineages and b.continuity_id in lineages
 
 
 @dataclass(frozen=True)
