@@ -1,8 +1,11 @@
 """Writing a snapshot (db/snapshots.py) back: undo makes a record exactly what it was. Each
-function records what it changes in the session's change set, as every write does."""
+function records what it changes in the session's change set, as every write does; the bases
+of an import's three-way merge (import_record), which are not part of the edit history, are
+read and written back here too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, update
@@ -11,7 +14,17 @@ from sqlmodel import Session, col, select
 from db import audit, snapshots
 from db.changes import EditConflict, delete_treaty
 from db.errors import DatabaseError, NotFound
-from db.models import Citation, Event, Provision, Source, State, Treaty, TreatyParty, utc_now
+from db.models import (
+    Citation,
+    Event,
+    ImportRecord,
+    Provision,
+    Source,
+    State,
+    Treaty,
+    TreatyParty,
+    utc_now,
+)
 from db.snapshots import DATES, Snapshot, date_columns
 
 CitationTarget = tuple[str, int]  # (column of Citation, id)
@@ -222,3 +235,29 @@ def put_source(session: Session, key: str, target: Snapshot) -> None:
             setattr(row, name, value)
         session.add(row)
         session.flush()
+
+
+# -- import bases --------------------------------------------------------------------------------
+
+
+def import_bases(session: Session, treaty_ids: Iterable[int]) -> list[tuple[int, int, str]]:
+    """(id, treaty id, values) of the import records of these treaties, by id."""
+    ids = list(treaty_ids)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(ImportRecord.id, ImportRecord.treaty_id, ImportRecord.values)
+        .where(col(ImportRecord.treaty_id).in_(ids))
+        .order_by(col(ImportRecord.id))
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]  # type: ignore[misc]
+
+
+def put_import_base(session: Session, record_id: int, values: str) -> None:
+    """Write an import record's values (JSON text, as the import writes it) back."""
+    session.execute(
+        update(ImportRecord)
+        .where(col(ImportRecord.id) == record_id)
+        .values(values=values)
+        .execution_options(synchronize_session=False)
+    )

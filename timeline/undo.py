@@ -4,7 +4,14 @@ stays append-only, and an undo can itself be undone.
 Each record the change set touched is reverted as a whole: its snapshot now, with the changes
 taken back newest first, is written back (db/restore.py). A change taken back must find the
 value it left; where a later change replaced it the undo is refused, naming the field, unless
-forced. Records are reverted newest first, so a deleted treaty is back before its links are."""
+forced. Records are reverted newest first, so a deleted treaty is back before its links are.
+
+Undoing an import (or redoing one, by undoing its undo) also moves the import's bases of the
+three-way merge (import_record) with the values it takes back: a key of a base whose value the
+undo changes takes the value the undo leaves. The next import of the file then finds the
+database as its base says and writes the file's values again, rather than reporting them as
+the user's edits; undoing the undo moves the bases back the same way. A treaty the import
+created goes with its bases."""
 
 from __future__ import annotations
 
@@ -21,7 +28,7 @@ from sqlmodel import Session, col, func, select
 from db import audit, restore, snapshots
 from db.engine import writer
 from db.errors import DatabaseError, NotFound
-from db.models import Change
+from db.models import Change, ChangeSet, Treaty
 from db.schema import explain
 from db.snapshots import Snapshot
 from timeline.change_log import (
@@ -32,10 +39,16 @@ from timeline.change_log import (
     shown,
     undone_by,
 )
+from timeline.io.merge import DATASET_CITATION, record_values, same
+from timeline.records import to_records
 
 # The record a change belongs to: a party or clause belongs to its treaty.
 KINDS = {"treaty": "treaty", "treaty_party": "treaty", "provision": "treaty",
          "event": "event", "source": "source"}  # fmt: skip
+# How an import's change set is described ("import ATOP v4.01 from atop-alliance-level.csv").
+IMPORT_DESCRIPTION = "import "
+# Treaties read at a time for their import values (as the import itself reads them).
+RECORD_CHUNK = 50
 
 
 class UndoRefused(ValueError):
@@ -135,6 +148,80 @@ def _undo_record(
         )
 
 
+# -- the bases of imports ------------------------------------------------------------------------
+
+
+def _of_an_import(session: Session, change_set_id: int) -> bool:
+    """Whether the change set is an import, or an undo of one, or an undo of that undo, ..."""
+    seen: set[int] = set()
+    current: int | None = change_set_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = session.get(ChangeSet, current)
+        if row is None:
+            return False
+        if row.undoes_id is None:
+            return row.description.startswith(IMPORT_DESCRIPTION)
+        current = row.undoes_id
+    return False
+
+
+def _kept_treaties(session: Session, changes: Sequence[Change]) -> list[int]:
+    """The treaties the undo changes and keeps: not those it deletes (the change set created
+    them), whose bases go with them."""
+    created = {c.record for c in changes if c.table_name == "treaty" and c.action == "create"}
+    slugs = {c.record for c in changes if KINDS[c.table_name] == "treaty"} - created
+    ids = (snapshots.treaty_id(session, slug) for slug in sorted(slugs))
+    return [i for i in ids if i is not None]
+
+
+class _ImportBases:
+    """The import records of the treaties an undo of an import changes, with each treaty's
+    values as the import compares them, read before the undo."""
+
+    def __init__(self, session: Session, treaty_ids: Sequence[int]) -> None:
+        self.bases = {
+            record_id: (treaty_id, json.loads(values))
+            for record_id, treaty_id, values in restore.import_bases(session, treaty_ids)
+        }
+        self.before = self._values(session)
+
+    def _values(self, session: Session) -> dict[int, dict[str, Any]]:
+        """Per import record, its treaty's values now, with the data set's own citation."""
+        ids = sorted({treaty_id for treaty_id, _ in self.bases.values()})
+        records = {}
+        # A session of its own in the undo's transaction: the rows it loads stay out of the
+        # undo's session, which goes on reading what the database holds.
+        with Session(bind=session.connection()) as reader:
+            for start in range(0, len(ids), RECORD_CHUNK):
+                chunk = ids[start : start + RECORD_CHUNK]
+                rows = reader.exec(select(Treaty).where(col(Treaty.id).in_(chunk))).all()
+                records.update((r.id, r) for r in to_records(reader, rows))
+        values = {}
+        for record_id, (treaty_id, base) in self.bases.items():
+            sources = [
+                k.removeprefix(DATASET_CITATION) for k in base if k.startswith(DATASET_CITATION)
+            ]
+            values[record_id] = record_values(records[treaty_id], sources)
+        return values
+
+    def follow(self, session: Session) -> None:
+        """Move each base with the values the undo changed."""
+        session.flush()
+        after = self._values(session)
+        for record_id, (_, base) in self.bases.items():
+            then, now = self.before[record_id], after[record_id]
+            moved = {
+                key: now.get(key) for key in base if not same(key, then.get(key), now.get(key))
+            }
+            if moved:
+                text = json.dumps({**base, **moved}, sort_keys=True, ensure_ascii=False)
+                restore.put_import_base(session, record_id, text)
+
+
+# -- undo ----------------------------------------------------------------------------------------
+
+
 def undo(engine: Engine, change_set_id: int | None = None, *, force: bool = False) -> UndoResult:
     """Revert change set `change_set_id` (default: the newest) as a new change set."""
     with Session(writer(engine)) as session:
@@ -154,6 +241,9 @@ def undo(engine: Engine, change_set_id: int | None = None, *, force: bool = Fals
             changes = session.exec(
                 select(Change).where(Change.change_set_id == change_set_id).order_by(col(Change.id))
             ).all()
+            bases = None
+            if _of_an_import(session, change_set_id):
+                bases = _ImportBases(session, _kept_treaties(session, changes))
             for (kind, record), group in _groups(changes):
                 try:
                     _undo_record(session, kind, record, group, force)
@@ -161,6 +251,8 @@ def undo(engine: Engine, change_set_id: int | None = None, *, force: bool = Fals
                     refusal = UndoConflict if isinstance(error, UndoConflict) else UndoRefused
                     reason = error.args[0] if error.args else error
                     raise refusal(f"cannot undo #{change_set_id}: {reason}") from None
+            if bases is not None:
+                bases.follow(session)
             new_id = audit.change_set_id(session)
             recorded = session.exec(
                 select(func.count()).select_from(Change).where(Change.change_set_id == new_id)
