@@ -101,6 +101,11 @@ class Treaty(SQLModel, table=True):
         CheckConstraint("slug <> ''", name="slug_not_empty"),
         *date_checks("signed", "in_force", "ended"),
         Index("ix_treaty_signed_on", "signed_on"),
+        # The timeline's order (undated first, then by signature and id) with the columns its
+        # filters test, so a page, a count or an "in force on" filter reads this index alone.
+        # PostgreSQL's copy sorts undated rows first as that order does (migration 0005);
+        # SQLite always sorts NULL first and allows no NULLS FIRST in an index.
+        Index("ix_treaty_timeline", "signed_on", "id", "in_force_on", "ended_on", "strength"),
         Index("ix_treaty_in_force_on", "in_force_on"),
         Index("ix_treaty_ended_on", "ended_on"),
         Index("ix_treaty_strength", "strength"),
@@ -175,6 +180,8 @@ class TreatyParty(SQLModel, table=True):
         UniqueConstraint("treaty_id", "state_id", "role", name="uq_treaty_party_role"),
         CheckConstraint(vocab.sql_in("role", vocab.PARTY_ROLES), name="role"),
         *date_checks("ratified", "joined", "left"),
+        # The party filter: a state's treaties from the index alone.
+        Index("ix_treaty_party_state_treaty", "state_id", "treaty_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

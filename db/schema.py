@@ -16,7 +16,7 @@ from db.server_errors import explain_server
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration; tests/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 VERSION_TABLE = "alembic_version"
 # Any fixed number: the key of the PostgreSQL advisory lock taken while a schema is made.
 SCHEMA_LOCK_KEY = 7_236_051

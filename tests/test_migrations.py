@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from db.engine import database_url, make_engine
 from db.errors import DatabaseError, SchemaTooNew
 from db.schema import SCHEMA_HEAD, alembic_config, ensure_schema, known_revisions
+from db.search import SEARCH_TABLES
 from tests.db_dump import dump_database
 from timeline.database import open_database
 
@@ -29,9 +30,27 @@ def test_schema_head_constant_names_the_newest_migration() -> None:
     assert script.get_current_head() == SCHEMA_HEAD
 
 
+def _made_per_engine(dialect: str):  # type: ignore[no-untyped-def]
+    """Leave out of the comparison what migration 0005 makes for each engine outside the
+    models: the full-text index, and PostgreSQL's NULLS FIRST timeline index (tests/test_search.py
+    checks that queries use it)."""
+
+    def include(obj, name, kind, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+        if kind == "table" and name in SEARCH_TABLES:
+            return False
+        if kind == "index" and name == "ix_treaty_search":
+            return False
+        return not (kind == "index" and name == "ix_treaty_timeline" and dialect != "sqlite")
+
+    return include
+
+
 def test_migrations_build_exactly_the_models(empty_engine: Engine) -> None:
     with empty_engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        include = _made_per_engine(connection.dialect.name)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
 

@@ -6,12 +6,12 @@ small immutable rows; nothing here holds more than the pages asked for."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from db import queries
+from db import paging as queries
 from timeline.dates import PartialDate, parse_optional_date
 from timeline.forms import search_problem
 from timeline.records import StateIndex, partial
@@ -28,6 +28,14 @@ class BrowseState:
     first: dt.date
     last: dt.date
     description: str
+    # False while `count` is only a lower bound: counting every match of a broad filter at a
+    # million rows takes longer than a keystroke, so the rows show first and the exact count
+    # follows (count_exactly).
+    exact: bool = True
+
+
+# Counting stops here when a filter is applied; the view then asks for the exact figure.
+COUNT_AT_ONCE = 20_000
 
 
 def to_query_filter(session: Session, wanted: BrowseFilter) -> tuple[queries.TreatyFilter, str]:
@@ -73,15 +81,40 @@ def apply_filter(engine: Engine, wanted: BrowseFilter, today: dt.date | None = N
     today = today or dt.date.today()
     with Session(engine) as session:
         query_filter, description = to_query_filter(session, wanted)
-        count, first, last = queries.filter_summary(session, query_filter)
+        count = queries.count_rows(session, query_filter, at_most=COUNT_AT_ONCE + 1)
+        exact = count <= COUNT_AT_ONCE
+        first = queries.first_start(session, query_filter)
+        last = queries.last_end(session, query_filter, count if exact else None)
     first = first or today.replace(year=max(today.year - 10, 1))
     last = max(last or today, today)
-    return BrowseState(query_filter, count, first, last, description)
+    return BrowseState(query_filter, count, first, last, description, exact)
 
 
-def fetch_page(engine: Engine, query_filter: queries.TreatyFilter, page: int) -> list[TimelineRow]:
+def count_exactly(engine: Engine, state: BrowseState) -> BrowseState:
+    """The same state with every matching row counted."""
     with Session(engine) as session:
-        rows = queries.treaty_rows(session, query_filter, page * PAGE_SIZE, PAGE_SIZE)
+        count = queries.count_rows(session, state.filter)
+    return replace(state, count=count, exact=True)
+
+
+def fetch_page(
+    engine: Engine,
+    query_filter: queries.TreatyFilter,
+    page: int,
+    count: int | None = None,
+    after: TimelineRow | None = None,
+    before: TimelineRow | None = None,
+) -> list[TimelineRow]:
+    """Page number `page` of the filtered rows. `after` (the last row of the page before) or
+    `before` (the first row of the page after) lets the database seek straight to the page
+    instead of counting its way there; `count` lets a far page be counted from the end."""
+    with Session(engine) as session:
+        if after is not None:
+            rows = queries.rows_after(session, query_filter, _key(after), PAGE_SIZE)
+        elif before is not None:
+            rows = queries.rows_before(session, query_filter, _key(before), PAGE_SIZE)
+        else:
+            rows = queries.treaty_rows(session, query_filter, page * PAGE_SIZE, PAGE_SIZE, count)
         ids = [r.id for r in rows]
         parties = queries.party_names_of(session, ids)
         marks = queries.event_marks_of(session, ids)
@@ -102,6 +135,11 @@ def fetch_page(engine: Engine, query_filter: queries.TreatyFilter, page: int) ->
         )
         for r in rows
     ]
+
+
+def _key(row: TimelineRow) -> queries.RowKey:
+    # A partial date is stored as its first day, which is what the order sorts on.
+    return queries.RowKey(row.signed.first_day if row.signed else None, row.id)
 
 
 def position_of(engine: Engine, query_filter: queries.TreatyFilter, slug: str) -> int | None:

@@ -14,7 +14,7 @@ def treaties_matching(engine, words: str, limit: int = MATCH_LIMIT) -> list[tupl
     """(slug, name) of treaties whose title, short title or slug contain the words."""
     from sqlmodel import Session
 
-    from db.queries import TreatyFilter, treaty_rows
+    from db.paging import TreatyFilter, treaty_rows
 
     with Session(engine) as session:
         rows = treaty_rows(session, TreatyFilter(text=words), 0, limit)

@@ -120,12 +120,17 @@ class TimelineScreen(Screen[None]):
         self._update_status()
         self._update_axis()
 
+    def on_timeline_view_counted(self, _event: TimelineView.Counted) -> None:
+        self._update_status()
+
     def _update_status(self) -> None:
         state = self.view.state
         if state is None:
             return
         marked = len(self.view.marked)
-        text = f"{state.count:,} treaties · {state.description}"
+        # A broad filter's count is a lower bound until the view has counted every row.
+        counted = f"{state.count:,}" if state.exact else f"more than {state.count - 1:,}"
+        text = f"{counted} treaties · {state.description}"
         if marked:
             text += f" · {marked} marked for comparison (c compares)"
         self.query_one("#status", Static).update(text)

@@ -135,6 +135,9 @@ class TimelineView(ScrollView, can_focus=True):
             self.row = row
             super().__init__()
 
+    class Counted(Message):
+        """Every row of a broad filter is counted now (the count shown was a lower bound)."""
+
     class Opened(Message):
         def __init__(self, slug: str) -> None:
             self.slug = slug
@@ -164,6 +167,27 @@ class TimelineView(ScrollView, can_focus=True):
         self._want(0)
         self.refresh()
         self._announce()
+        if not state.exact:
+            self._count(self.generation, state)
+
+    @work(thread=True, group="timeline-count")
+    def _count(self, generation: int, state: BrowseState) -> None:
+        from timeline.browse import count_exactly
+
+        try:
+            counted = count_exactly(self.engine, state)
+        except Exception:  # the lower bound stays; paging still works within it
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._counted, generation, counted)
+
+    def _counted(self, generation: int, state: BrowseState) -> None:
+        if generation != self.generation:
+            return
+        self.state = state
+        self.virtual_size = Size(self.size.width, state.count)
+        self.refresh()
+        self.post_message(self.Counted())
 
     def reload(self) -> None:
         """Drop cached pages after a change in the database."""
@@ -189,14 +213,28 @@ class TimelineView(ScrollView, can_focus=True):
         if page in self.cache or page in self.pending:
             return
         self.pending.add(page)
-        self._load(page, self.generation, self.state)
+        # A neighbouring page already read gives the key to seek from (keyset paging), so
+        # scrolling never makes the database count its way through the rows before.
+        previous, following = self.cache.get(page - 1), self.cache.get(page + 1)
+        after = previous[-1] if previous and len(previous) == PAGE_SIZE else None
+        before = following[0] if following and after is None else None
+        self._load(page, self.generation, self.state, after, before)
 
     @work(thread=True, group="timeline-pages")
-    def _load(self, page: int, generation: int, state: BrowseState) -> None:
+    def _load(
+        self,
+        page: int,
+        generation: int,
+        state: BrowseState,
+        after: TimelineRow | None,
+        before: TimelineRow | None,
+    ) -> None:
         from timeline.browse import fetch_page
 
         try:
-            rows = fetch_page(self.engine, state.filter, page)
+            # A lower-bound count must not be used to count a page from the end.
+            count = state.count if state.exact else None
+            rows = fetch_page(self.engine, state.filter, page, count, after, before)
         except Exception as error:  # reported in the app, never a crash
             self.app.call_from_thread(self.app.notify, f"Could not read treaties: {error}",
                                       severity="error")  # fmt: skip

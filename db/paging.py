@@ -1,0 +1,349 @@
+"""Browsing the timeline a page at a time: only the rows on screen are ever read.
+
+The order is the timeline's: undated treaties first, then by day of signature, then by id.
+Two ways to read it in that order without sorting:
+- the covering index ix_treaty_timeline (signature, id, in force, end, strength), walked from
+  the start, from the end, or from a row's key (keyset paging);
+- on SQLite with words to look for, the full-text index itself, whose rowid is the timeline
+  key (db/search.py): its matches come out in timeline order, however many there are.
+A page next to one already read is found from that page's edge row, so scrolling never makes
+the database count its way through the rows before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import and_, false, func, literal, or_, tuple_
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
+from sqlmodel import Session, col, select
+
+from db.models import Event, State, Treaty, TreatyParty
+from db.queries import _contains
+from db.search import (
+    ID_MASK,
+    pg_title_search,
+    search_table,
+    search_words,
+    sqlite_matches,
+    timeline_key,
+)
+
+# SQLAlchemy renders table hints only for dialects that declare them; SQLite's INDEXED BY is
+# one, and the planner needs it where it would otherwise sort a big match (see _walk).
+SQLiteCompiler.get_from_hint_text = lambda self, table, text: text  # type: ignore[method-assign]
+WALK_TIMELINE = "INDEXED BY ix_treaty_timeline"
+
+
+@dataclass(frozen=True)
+class TreatyFilter:
+    """Filters for browsing, as plain values; every field None means no filter."""
+
+    state_ids: tuple[int, ...] | None = None
+    active_from: dt.date | None = None  # in force at some time in [active_from, active_to]
+    active_to: dt.date | None = None
+    min_strength: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class RowKey:
+    """A row's place in the timeline's order."""
+
+    signed_on: dt.date | None
+    id: int
+
+
+BROWSE_COLUMNS = (
+    Treaty.id,
+    Treaty.slug,
+    Treaty.title,
+    Treaty.short_title,
+    Treaty.signed_on,
+    Treaty.signed_precision,
+    Treaty.in_force_on,
+    Treaty.in_force_precision,
+    Treaty.ended_on,
+    Treaty.ended_precision,
+    Treaty.strength,
+)
+_TITLE_COLUMNS = (Treaty.title, Treaty.short_title, Treaty.slug)
+
+
+def key_of(row: Any) -> RowKey:
+    return RowKey(as_date(row.signed_on), row.id)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """SQLite hands back dates from aggregates and text SQL as text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+# -- the conditions ------------------------------------------------------------------------------
+
+
+def _indexed_words(f: TreatyFilter, dialect: str) -> list[str] | None:
+    """The words SQLite's full-text index answers for this filter, or None when it does not
+    apply (no words, another engine)."""
+    if dialect != "sqlite" or not f.text or "\x00" in f.text:
+        return None
+    return search_words(f.text) or None
+
+
+def _title_holds(text: str, dialect: str) -> Any:
+    """The treaty's titles hold every word of `text`, each as the start of a word. SQLite
+    answers from its full-text index; PostgreSQL from its tsvector index, except for
+    non-ASCII words (a C-locale database folds only ASCII letters), which are looked for by a
+    scan. A search with no letters or digits at all is a plain substring search."""
+    if "\x00" in text:  # no title holds one, and PostgreSQL refuses it as a parameter
+        return false()
+    words = search_words(text)
+    if not words:
+        return or_(*(_contains(column, text) for column in _TITLE_COLUMNS))
+    if dialect == "sqlite":
+        search = search_table()
+        matching = select(search.c.rowid.op("&")(ID_MASK)).where(sqlite_matches(words))
+        return col(Treaty.id).in_(matching)
+    ascii_words = [w for w in words if w.isascii()] if dialect == "postgresql" else []
+    conditions = [pg_title_search(ascii_words)] if ascii_words else []
+    for word in words:
+        if word not in ascii_words:
+            conditions.append(or_(*(_contains(column, word) for column in _TITLE_COLUMNS)))
+    return and_(*conditions)
+
+
+def _starts() -> Any:
+    return func.coalesce(Treaty.signed_on, Treaty.in_force_on)
+
+
+def browse_where(statement: Any, f: TreatyFilter, dialect: str) -> Any:
+    """`statement` (which reads the treaty table) narrowed to the rows `f` keeps."""
+    if f.state_ids is not None:
+        parties = select(TreatyParty.treaty_id).where(col(TreatyParty.state_id).in_(f.state_ids))
+        statement = statement.where(col(Treaty.id).in_(parties))
+    if f.active_to is not None:
+        statement = statement.where(_starts() <= f.active_to)
+    if f.active_from is not None:
+        statement = statement.where(
+            or_(col(Treaty.ended_on).is_(None), col(Treaty.ended_on) > f.active_from)
+        )
+    if f.min_strength is not None:
+        statement = statement.where(col(Treaty.strength) >= f.min_strength)
+    if f.text:
+        statement = statement.where(_title_holds(f.text, dialect))
+    return statement
+
+
+def _searched(statement: Any, f: TreatyFilter, words: list[str], dialect: str) -> Any:
+    """`statement` driven by SQLite's full-text index: matches in timeline order, joined to
+    their treaties for the other filters."""
+    search = search_table()
+    statement = statement.select_from(search).join(
+        Treaty, col(Treaty.id) == search.c.rowid.op("&")(ID_MASK)
+    )
+    return browse_where(statement, replace(f, text=None), dialect).where(sqlite_matches(words))
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+
+def _page(session: Session, f: TreatyFilter, descending: bool, walk: bool) -> tuple[Any, Any]:
+    """The statement for rows in timeline order (or its reverse), and the expression keys
+    compare against: the search index's rowid or the (signature, id) pair."""
+    dialect = _dialect(session)
+    words = _indexed_words(f, dialect)
+    if words is not None:
+        statement = _searched(select(*BROWSE_COLUMNS), f, words, dialect)
+        rowid = search_table().c.rowid
+        return statement.order_by(rowid.desc() if descending else rowid), rowid
+    statement = browse_where(select(*BROWSE_COLUMNS), f, dialect)
+    if walk and dialect == "sqlite" and f.state_ids is not None:
+        # A state's treaties: walking the timeline and picking them out finds a page near
+        # where the walk starts in a few ms; SQLite would gather and sort all of them instead.
+        statement = statement.with_hint(Treaty, WALK_TIMELINE, "sqlite")
+    if descending:
+        order = (col(Treaty.signed_on).desc().nulls_last(), col(Treaty.id).desc())
+    else:
+        # NULLS FIRST spelt out: it is SQLite's default but not PostgreSQL's.
+        order = (col(Treaty.signed_on).nulls_first(), col(Treaty.id))
+    return statement.order_by(*order), None
+
+
+def page_select(session: Session, f: TreatyFilter, offset: int, limit: int) -> Any:
+    """The statement that reads a page of the timeline by position, first to last."""
+    statement, _ = _page(session, f, descending=False, walk=offset == 0)
+    return statement.offset(offset).limit(limit)
+
+
+def treaty_rows(
+    session: Session, f: TreatyFilter, offset: int, limit: int, count: int | None = None
+) -> list[Any]:
+    """One page of light rows in timeline order, by position. With `count` given, a page in
+    the second half is counted from the end, so no page skips more than half the rows."""
+    if count is not None and offset > count // 2:
+        wanted = min(limit, count - offset)
+        if wanted <= 0:
+            return []
+        from_end = max(count - offset - limit, 0)
+        statement, _ = _page(session, f, descending=True, walk=from_end == 0)
+        return list(reversed(session.exec(statement.offset(from_end).limit(wanted)).all()))
+    return list(session.exec(page_select(session, f, offset, limit)).all())
+
+
+def rows_after(session: Session, f: TreatyFilter, key: RowKey, limit: int) -> list[Any]:
+    """The `limit` rows that follow `key` in timeline order."""
+    statement, rowid = _page(session, f, descending=False, walk=True)
+    if rowid is not None:
+        later = rowid > timeline_key(key.signed_on, key.id)
+        return list(session.exec(statement.where(later).limit(limit)).all())
+    if key.signed_on is None:
+        undated = statement.where(col(Treaty.signed_on).is_(None), col(Treaty.id) > key.id)
+        found = list(session.exec(undated.limit(limit)).all())
+        if len(found) == limit:
+            return found
+        dated = statement.where(col(Treaty.signed_on).is_not(None))
+        return found + list(session.exec(dated.limit(limit - len(found))).all())
+    later = _pair() > _pair_of(key)
+    return list(session.exec(statement.where(later).limit(limit)).all())
+
+
+def rows_before(session: Session, f: TreatyFilter, key: RowKey, limit: int) -> list[Any]:
+    """The `limit` rows that come just before `key`, in timeline order."""
+    statement, rowid = _page(session, f, descending=True, walk=True)
+    if rowid is not None:
+        earlier = rowid < timeline_key(key.signed_on, key.id)
+        return list(reversed(session.exec(statement.where(earlier).limit(limit)).all()))
+    undated = statement.where(col(Treaty.signed_on).is_(None))
+    if key.signed_on is None:
+        found = list(session.exec(undated.where(col(Treaty.id) < key.id).limit(limit)).all())
+        return list(reversed(found))
+    found = list(session.exec(statement.where(_pair() < _pair_of(key)).limit(limit)).all())
+    if len(found) < limit:
+        found += list(session.exec(undated.limit(limit - len(found))).all())
+    return list(reversed(found))
+
+
+def _pair() -> Any:
+    # A row value: SQLite and PostgreSQL both seek an index on (signed_on, id) with it.
+    return tuple_(col(Treaty.signed_on), col(Treaty.id))
+
+
+def _pair_of(key: RowKey) -> Any:
+    return tuple_(literal(key.signed_on, type_=Treaty.__table__.c.signed_on.type), literal(key.id))
+
+
+# -- counting and the axis -----------------------------------------------------------------------
+
+
+def count_select(session: Session, f: TreatyFilter, at_most: int | None = None) -> Any:
+    """The statement that counts the treaties `f` keeps, stopping at `at_most`."""
+    dialect = _dialect(session)
+    words = _indexed_words(f, dialect)
+    if words is not None:
+        kept = _searched(select(literal(1)), f, words, dialect)
+    else:
+        kept = browse_where(select(literal(1)).select_from(Treaty), f, dialect)
+        if f.active_from or f.active_to:
+            # "In force on" keeps rows from either end of the signature order; the covering
+            # index answers it without reading the table (SQLite would pick the end-date one).
+            kept = kept.with_hint(Treaty, WALK_TIMELINE, "sqlite")
+    if at_most is not None:
+        kept = kept.limit(at_most)
+    return select(func.count()).select_from(kept.subquery())
+
+
+def count_rows(session: Session, f: TreatyFilter, at_most: int | None = None) -> int:
+    return session.exec(count_select(session, f, at_most)).one()
+
+
+def first_start(session: Session, f: TreatyFilter) -> dt.date | None:
+    """The earliest start (signature, or entry into force where undated) among the rows `f`
+    keeps: the first dated row in timeline order, and the undated rows (few, and at the front
+    of either index), rather than a scan of every match."""
+    dialect = _dialect(session)
+    dated = rows_after(session, f, RowKey(dt.date.min, 0), 1)
+    earliest = as_date(dated[0].signed_on) if dated else None
+    words = _indexed_words(f, dialect)
+    if words is not None:
+        undated = _searched(select(func.min(Treaty.in_force_on)), f, words, dialect)
+        undated = undated.where(search_table().c.rowid <= ID_MASK)
+    else:
+        undated = browse_where(
+            select(func.min(Treaty.in_force_on)).where(col(Treaty.signed_on).is_(None)), f, dialect
+        )
+    lone = as_date(session.exec(undated).one())
+    return min((d for d in (earliest, lone) if d is not None), default=None)
+
+
+def last_end(session: Session, f: TreatyFilter, count: int | None) -> dt.date | None:
+    """The latest end among the rows `f` keeps when they are few; otherwise the latest end
+    of all (one index lookup), which only ever widens the axis."""
+    if count is not None and count <= 5000:
+        statement = browse_where(
+            select(func.max(Treaty.ended_on)).select_from(Treaty), f, _dialect(session)
+        )
+    else:
+        statement = select(func.max(Treaty.ended_on))
+    return as_date(session.exec(statement).one())
+
+
+def row_position(session: Session, f: TreatyFilter, slug: str) -> int | None:
+    """Where the treaty stands in the filtered, ordered list (for jumping to it)."""
+    target = session.exec(select(Treaty.id, Treaty.signed_on).where(Treaty.slug == slug)).first()
+    if target is None:
+        return None
+    treaty_id, signed_on = target
+    if signed_on is None:
+        before = col(Treaty.signed_on).is_(None) & (col(Treaty.id) < treaty_id)
+    else:
+        before = or_(
+            col(Treaty.signed_on).is_(None),
+            col(Treaty.signed_on) < signed_on,
+            (col(Treaty.signed_on) == signed_on) & (col(Treaty.id) < treaty_id),
+        )
+    statement = browse_where(select(func.count()).select_from(Treaty), f, _dialect(session))
+    return session.exec(statement.where(before)).one()
+
+
+# -- what a page shows besides the treaty row ----------------------------------------------------
+
+
+def party_names_of(session: Session, treaty_ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = session.exec(
+        select(TreatyParty.treaty_id, State.short_name)
+        .join(State, col(State.id) == col(TreatyParty.state_id))
+        .where(col(TreatyParty.treaty_id).in_(treaty_ids))
+        .order_by(col(TreatyParty.id))
+    ).all()
+    found: dict[int, list[str]] = {i: [] for i in treaty_ids}
+    for treaty_id, name in rows:
+        found[treaty_id].append(name)
+    return found
+
+
+def event_marks_of(session: Session, treaty_ids: Sequence[int]) -> dict[int, list[Any]]:
+    rows = session.exec(
+        select(Event.treaty_id, Event.happened_on, Event.happened_precision, Event.kind)
+        .where(col(Event.treaty_id).in_(treaty_ids))
+        .order_by(col(Event.happened_on))
+    ).all()
+    found: dict[int, list[Any]] = {i: [] for i in treaty_ids}
+    for treaty_id, on, precision, kind in rows:
+        found[treaty_id].append((on, precision, kind))
+    return found
+
+
+def treaties_matching(session: Session, f: TreatyFilter) -> list[Treaty]:
+    """Every treaty the browsing filter matches, in timeline order (for exporting)."""
+    statement = browse_where(select(Treaty), f, _dialect(session)).order_by(
+        col(Treaty.signed_on).nulls_first(), col(Treaty.id)
+    )
+    return list(session.exec(statement).all())
