@@ -3,9 +3,12 @@ server (PostgreSQL) needs none beyond a connect timeout."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -86,6 +89,8 @@ def make_engine(url: str) -> Engine:
         # One shared connection keeps an in-memory database alive across sessions and threads.
         options["poolclass"] = StaticPool
     engine = create_engine(url, **options)
+    if not in_memory:
+        event.listen(engine, "do_connect", _connect_file)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -108,6 +113,46 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
+
+
+# The table every treaty-timeline database holds (db/schema.py's VERSION_TABLE; that module
+# imports this one).
+SCHEMA_TABLE = "alembic_version"
+# SQLite's answers when a WAL file cannot be read because this user may not create the -shm
+# file beside it (a read-only folder).
+CANNOT_SHARE = ("SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT", "SQLITE_CANTOPEN")
+
+
+def _connect_file(
+    _dialect: object, _record: object, cargs: list[str], cparams: dict[str, Any]
+) -> sqlite3.Connection:
+    """Open a SQLite file: in WAL mode when it is ours (or new), read-only when this user can
+    read it only that way."""
+    connection = sqlite3.connect(*cargs, **cparams)
+    # Nothing here waits for a lock: a busy file is reported once, by the first real statement.
+    connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as error:
+        if getattr(error, "sqlite_errorname", "") not in CANNOT_SHARE:
+            return connection  # not a database, or locked: the first real statement says so
+        connection.close()
+        # Read as it lies on disk, the user can browse it; a write is refused as read-only.
+        # Only a WAL file nobody has open comes here (an open one has its -shm file).
+        uri = f"{Path(cargs[0]).resolve().as_uri()}?mode=ro&immutable=1"
+        return sqlite3.connect(uri, **{**cparams, "uri": True})
+    if not tables or SCHEMA_TABLE in tables:  # another program's database is left as it is
+        _switch_to_wal(connection)
+    return connection
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """Write-ahead logging: readers never wait for the writer nor the writer for readers, so
+    the app browses while another program imports into the same file. The mode is stored in
+    the file: the first connection switches it, later ones find it set. A file this user may
+    not write, or another program holds, keeps its mode for now."""
+    with contextlib.suppress(sqlite3.Error):
+        connection.execute("PRAGMA journal_mode = WAL")
 
 
 def _server_engine(url: URL) -> Engine:

@@ -125,7 +125,8 @@ def hold_schema_lock(connection: Connection) -> None:
 
 
 def explain(error: SQLAlchemyError) -> str:
-    """A one-line reason a user can act on, for the errors opening a database can meet."""
+    """A one-line reason a user can act on, for the errors opening or writing a database can
+    meet. Callers give it an error whose transaction was rolled back: nothing was changed."""
     message = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     lowered = message.lower()
     server = explain_server(message)
@@ -134,9 +135,14 @@ def explain(error: SQLAlchemyError) -> str:
     if "file is not a database" in lowered or "malformed" in lowered:
         return "the file is not a treaty-timeline database (not SQLite, or damaged)"
     if "unable to open database file" in lowered:
-        return "cannot open the database file: check that the folder exists and is writable"
+        return "cannot open the database file: check that you may read it and its folder"
     if "readonly" in lowered or "read-only" in lowered:
-        return "the database is read-only: check the file's permissions"
+        return (
+            "the database is read-only (no write permission on the file or its folder):"
+            " nothing was changed"
+        )
     if "locked" in lowered:
         return "the database is locked by another program; try again in a moment"
+    if "disk is full" in lowered:
+        return "the disk is full: nothing was changed; free some space and try again"
     return f"database error: {message}"

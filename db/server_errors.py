@@ -44,6 +44,8 @@ def explain_server(message: str) -> str | None:
         )
     if "permission denied for" in lowered:
         return f"the database user lacks a right ({reason}); make it the owner ({HOW_TO_CREATE})"
+    if "no space left on device" in lowered or "could not extend file" in lowered:
+        return "the database server's disk is full: nothing was changed; tell its administrator"
     if "read-only transaction" in lowered:
         return "the database server takes no writes (it is read-only, perhaps a standby)"
     return None

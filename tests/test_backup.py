@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,30 @@ def test_backup_while_another_writer_holds_a_transaction(
     assert title[0] != "half-way"
     assert count(target, "treaty") == count(seeded_path, "treaty") == 5
     assert main(["show", "ussr-dprk-1961", "--db", str(target)]) == 0
+
+
+def test_a_backup_is_one_self_contained_file_with_the_latest_commits(
+    seeded_path: Path, tmp_path: Path
+) -> None:
+    # A change committed by a program still running sits in the database's WAL file.
+    other = sqlite3.connect(seeded_path)
+    other.execute("UPDATE treaty SET title = 'Renamed' WHERE slug = 'ussr-dprk-1961'")
+    other.commit()
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    try:
+        assert Path(f"{seeded_path}-wal").stat().st_size > 0
+        assert main(["backup", str(shelf / "snapshot.db"), "--db", str(seeded_path)]) == 0
+    finally:
+        other.close()
+    assert [p.name for p in shelf.iterdir()] == ["snapshot.db"]
+    # SQLite's rollback-journal mode: the file alone is the database, wherever it is copied.
+    assert (shelf / "snapshot.db").read_bytes()[18:20] == b"\x01\x01"
+    moved = tmp_path / "moved.db"
+    shutil.copy(shelf / "snapshot.db", moved)
+    with closing(sqlite3.connect(f"{moved.as_uri()}?mode=ro", uri=True)) as copy:
+        title = copy.execute("SELECT title FROM treaty WHERE slug = 'ussr-dprk-1961'").fetchone()
+    assert title[0] == "Renamed"
 
 
 @pytest.mark.parametrize("where", ["missing/folder/x.db", "."])

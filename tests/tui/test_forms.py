@@ -182,7 +182,7 @@ async def test_a_locked_database_keeps_the_form(app: TreatyApp, seeded_path: Pat
 
 
 async def test_a_save_over_someone_elses_change_is_refused_and_offers_reload(
-    app: TreatyApp, seeded_path: Path
+    app: TreatyApp, seeded_db: str
 ) -> None:
     import subprocess
     import sys
@@ -194,7 +194,7 @@ async def test_a_save_over_someone_elses_change_is_refused_and_offers_reload(
         # Meanwhile another person, in another process, changes the strength.
         other = subprocess.run(
             [sys.executable, "-m", "timeline", "edit", "prc-dprk-1961", "--strength", "3",
-             "--db", str(seeded_path)],
+             "--db", seeded_db],
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert other.returncode == 0, other.stderr
@@ -212,6 +212,6 @@ async def test_a_save_over_someone_elses_change_is_refused_and_offers_reload(
         await type_into(pilot, "#title", "My new title")
         await pilot.press("ctrl+s")
         await settle(pilot)
-    record = stored(seeded_path, "prc-dprk-1961")
+    record = stored(seeded_db, "prc-dprk-1961")
     # Both changes are there: nothing was overwritten silently.
     assert (record.title, record.strength) == ("My new title", 3)

@@ -1,7 +1,8 @@
 """A consistent snapshot of a SQLite database while it is in use, with SQLite's backup API.
 
-The copy is taken page by page from a read transaction, so writers keep working and the copy
-holds exactly the state of one moment. On PostgreSQL the server's own pg_dump does this."""
+The copy is read in one read transaction: in WAL mode that sees the database as of one moment
+while writers keep working (copied in steps instead, every write between two steps would
+restart it). On PostgreSQL the server's own pg_dump does this."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from sqlalchemy import Engine
 from db.engine import is_sqlite
 from db.errors import DatabaseError
 
-PAGES_PER_STEP = 256
+# The files SQLite may keep beside a database while it is open.
+SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def backup(engine: Engine, target: Path) -> int:
@@ -41,7 +43,10 @@ def backup(engine: Engine, target: Path) -> int:
     try:
         copy = sqlite3.connect(scratch)
         try:
-            raw.driver_connection.backup(copy, pages=PAGES_PER_STEP)  # type: ignore[union-attr]
+            raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+            # The source's WAL mode comes with its pages; the snapshot goes back to a single
+            # self-contained file that opens anywhere, read-only media included.
+            copy.execute("PRAGMA journal_mode = DELETE")
             problems = copy.execute("PRAGMA integrity_check").fetchone()[0]
             if problems != "ok":
                 raise DatabaseError(f"the copy failed its integrity check: {problems}")
@@ -54,6 +59,7 @@ def backup(engine: Engine, target: Path) -> int:
         raise DatabaseError(f"cannot write {target}: {error.strerror}") from error
     finally:
         raw.close()
-        if os.path.exists(scratch):
-            os.unlink(scratch)
+        for path in (scratch, *(scratch + suffix for suffix in SIDE_FILES)):
+            if os.path.exists(path):
+                os.unlink(path)
     return target.stat().st_size
