@@ -33,6 +33,8 @@ PG_DOCUMENT = (
 # so the first page of a search, the next page after a key, or the last page are read straight
 # off the index however many treaties match, with no sort. A contentless table (content='')
 # keeps only the index; the triggers hand it the old values it needs to remove a treaty.
+# Prefixes of up to six letters are indexed, so each keystroke of a word up to that length is
+# one index lookup rather than a merge of every word that starts so.
 ID_BITS = 26
 ID_MASK = (1 << ID_BITS) - 1
 MAX_TREATY_ID = ID_MASK
@@ -46,7 +48,8 @@ def _sqlite_key(row: str) -> str:
 _SQLITE_COLUMNS = "title, short_title, slug"
 _SQLITE_DDL = (
     f"""CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(
-        {_SQLITE_COLUMNS}, content='', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
+        {_SQLITE_COLUMNS}, content='', tokenize='unicode61 remove_diacritics 2',
+        prefix='1 2 3 4 5 6')""",
     f"""CREATE TRIGGER {SEARCH_TABLE}_insert AFTER INSERT ON treaty BEGIN
         SELECT RAISE(ABORT, 'treaty ids above {MAX_TREATY_ID} do not fit the search index')
         WHERE new.id > {MAX_TREATY_ID};
