@@ -322,10 +322,12 @@ class EditScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------------------------
     @on(Button.Pressed, "#add-provision")
-    def action_add_provision(self) -> None:
+    async def action_add_provision(self) -> None:
         editor = ProvisionEditor({"obligation": "defence", "security": True})
-        self.query_one("#provisions", Vertical).mount(editor)
-        self.call_after_refresh(lambda: editor.query_one(".article", Input).focus())
+        # Focus the new clause's article once its fields exist: awaiting the mount waits for
+        # them, where the next refresh may come first on a busy machine.
+        await self.query_one("#provisions", Vertical).mount(editor)
+        editor.query_one(".article", Input).focus()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
