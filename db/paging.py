@@ -247,7 +247,10 @@ def count_select(session: Session, f: TreatyFilter, at_most: int | None = None) 
     """The statement that counts the treaties `f` keeps, stopping at `at_most`."""
     dialect = _dialect(session)
     words = _indexed_words(f, dialect)
-    if words is not None:
+    if words is not None and replace(f, text=None) == TreatyFilter():
+        # Words alone: count the index's matches without reading a treaty.
+        kept = select(literal(1)).select_from(search_table()).where(sqlite_matches(words))
+    elif words is not None:
         kept = _searched(select(literal(1)), f, words, dialect)
     else:
         kept = browse_where(select(literal(1)).select_from(Treaty), f, dialect)
@@ -264,13 +267,20 @@ def count_rows(session: Session, f: TreatyFilter, at_most: int | None = None) ->
     return session.exec(count_select(session, f, at_most)).one()
 
 
-def first_start(session: Session, f: TreatyFilter) -> dt.date | None:
+def first_start(
+    session: Session, f: TreatyFilter, first_rows: Sequence[Any] = ()
+) -> dt.date | None:
     """The earliest start (signature, or entry into force where undated) among the rows `f`
-    keeps: the first dated row in timeline order, and the undated rows (few, and at the front
-    of either index), rather than a scan of every match."""
+    keeps, given the first page of them: the first dated row in timeline order, and the
+    undated rows (few, and at the front of the order), rather than a scan of every match."""
     dialect = _dialect(session)
+    starts = [as_date(r.in_force_on) for r in first_rows if r.signed_on is None]
+    dated = [r for r in first_rows if r.signed_on is not None][:1]
+    if first_rows and dated:
+        # The page holds every undated row (they come first) and the earliest dated one.
+        starts.append(as_date(dated[0].signed_on))
+        return min((d for d in starts if d is not None), default=None)
     dated = rows_after(session, f, RowKey(dt.date.min, 0), 1)
-    earliest = as_date(dated[0].signed_on) if dated else None
     words = _indexed_words(f, dialect)
     if words is not None:
         undated = _searched(select(func.min(Treaty.in_force_on)), f, words, dialect)
@@ -279,8 +289,9 @@ def first_start(session: Session, f: TreatyFilter) -> dt.date | None:
         undated = browse_where(
             select(func.min(Treaty.in_force_on)).where(col(Treaty.signed_on).is_(None)), f, dialect
         )
-    lone = as_date(session.exec(undated).one())
-    return min((d for d in (earliest, lone) if d is not None), default=None)
+    found = [as_date(session.exec(undated).one())]
+    found += [as_date(dated[0].signed_on)] if dated else []
+    return min((d for d in found if d is not None), default=None)
 
 
 def last_end(session: Session, f: TreatyFilter, count: int | None) -> dt.date | None:

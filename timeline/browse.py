@@ -32,6 +32,7 @@ class BrowseState:
     # million rows takes longer than a keystroke, so the rows show first and the exact count
     # follows (count_exactly).
     exact: bool = True
+    first_page: tuple[TimelineRow, ...] = ()  # read with the count, so it shows at once
 
 
 # Counting stops here when a filter is applied; the view then asks for the exact figure.
@@ -78,16 +79,23 @@ def to_query_filter(session: Session, wanted: BrowseFilter) -> tuple[queries.Tre
 
 
 def apply_filter(engine: Engine, wanted: BrowseFilter, today: dt.date | None = None) -> BrowseState:
+    """Apply what the user typed: the first page of rows, how many there are and the years
+    they span, in as few reads as a keystroke allows."""
     today = today or dt.date.today()
     with Session(engine) as session:
         query_filter, description = to_query_filter(session, wanted)
-        count = queries.count_rows(session, query_filter, at_most=COUNT_AT_ONCE + 1)
+        first_rows = queries.treaty_rows(session, query_filter, 0, PAGE_SIZE)
+        if len(first_rows) < PAGE_SIZE:
+            count = len(first_rows)
+        else:
+            count = queries.count_rows(session, query_filter, at_most=COUNT_AT_ONCE + 1)
         exact = count <= COUNT_AT_ONCE
-        first = queries.first_start(session, query_filter)
+        first = queries.first_start(session, query_filter, first_rows)
         last = queries.last_end(session, query_filter, count if exact else None)
+        page = tuple(_timeline_rows(session, first_rows))
     first = first or today.replace(year=max(today.year - 10, 1))
     last = max(last or today, today)
-    return BrowseState(query_filter, count, first, last, description, exact)
+    return BrowseState(query_filter, count, first, last, description, exact, page)
 
 
 def count_exactly(engine: Engine, state: BrowseState) -> BrowseState:
@@ -115,9 +123,13 @@ def fetch_page(
             rows = queries.rows_before(session, query_filter, _key(before), PAGE_SIZE)
         else:
             rows = queries.treaty_rows(session, query_filter, page * PAGE_SIZE, PAGE_SIZE, count)
-        ids = [r.id for r in rows]
-        parties = queries.party_names_of(session, ids)
-        marks = queries.event_marks_of(session, ids)
+        return _timeline_rows(session, rows)
+
+
+def _timeline_rows(session: Session, rows: list) -> list[TimelineRow]:  # type: ignore[type-arg]
+    ids = [r.id for r in rows]
+    parties = queries.party_names_of(session, ids)
+    marks = queries.event_marks_of(session, ids)
     return [
         TimelineRow(
             id=r.id,

@@ -163,6 +163,8 @@ class TimelineView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, state.count)
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
+        if state.first_page:
+            self.cache.put(0, list(state.first_page))
         # Ask for the first page now rather than on the next paint: it is the one shown.
         self._want(0)
         self.refresh()
