@@ -4,16 +4,20 @@ A unit of work calls begin() with its description; each write function then wrap
 in tracking() for every record it touches, which compares the record's snapshot before and
 after and records the differences. A write outside a change set is a programming error, so no
 write path can skip the history. The change set row is made on the first change, so a save
-that changes nothing leaves no trace."""
+that changes nothing leaves no trace. A write of thousands of new records (an import) builds
+their snapshots from the rows it writes (db/snapshots.py's parts) and calls record_many()
+instead, recording the same changes in one statement."""
 
 from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from db import snapshots
@@ -22,6 +26,7 @@ from db.models import Change, ChangeSet
 USER_ENV_VAR = "TREATY_TIMELINE_USER"
 _KEY = "treaty_timeline.change_set"
 TRACKED_KINDS = ("treaty", "event", "source")
+CHANGE = Change.__table__
 
 
 def current_user() -> str:
@@ -106,9 +111,36 @@ def record(
     after: snapshots.Snapshot,
 ) -> None:
     """Record the differences between two snapshots of one record."""
-    differences = snapshots.diff(before, after)
-    if not differences:
-        return
+    record_many(session, [(kind, ident, before, after)])
+
+
+Recorded = tuple[str, int | str | None, snapshots.Snapshot, snapshots.Snapshot]
+
+
+def record_many(session: Session, records: Iterable[Recorded]) -> None:
+    """Record the differences of many records, (kind, ident, before, after) each, in their
+    order: one INSERT of many rows, for a write of thousands of records (an import)."""
+    rows: list[dict[str, Any]] = []
+    change_set: int | None = None
+    for kind, ident, before, after in records:
+        differences = snapshots.diff(before, after)
+        if not differences:
+            continue
+        if change_set is None:
+            change_set = _change_set(session)
+        rows.extend(_change_rows(change_set, kind, ident, before, after, differences))
+    if rows:
+        session.execute(insert(CHANGE), rows)
+
+
+def _change_rows(
+    change_set: int,
+    kind: str,
+    ident: int | str | None,
+    before: snapshots.Snapshot,
+    after: snapshots.Snapshot,
+    differences: list[snapshots.Difference],
+) -> Iterator[dict[str, Any]]:
     old, new = before.get((kind, None), {}), after.get((kind, None), {})
     if kind == "treaty":
         key = str((new or old)["slug"])
@@ -117,21 +149,18 @@ def record(
         key = str(ident)
         # An event unlinked from a treaty still belongs to that treaty's history.
         treaty = (new.get("treaty") or old.get("treaty")) if kind == "event" else None
-    change_set = _change_set(session)
-    session.add_all(
-        Change(
-            change_set_id=change_set,
-            table_name=d.table,
-            record=key,
-            part=d.part,
-            treaty=treaty,
-            action=d.action,
-            field=d.field,
-            old_value=None if d.action == "create" else snapshots.encode(d.old),
-            new_value=None if d.action == "delete" else snapshots.encode(d.new),
-        )
-        for d in differences
-    )
+    for d in differences:
+        yield {
+            "change_set_id": change_set,
+            "table_name": d.table,
+            "record": key,
+            "part": d.part,
+            "treaty": treaty,
+            "action": d.action,
+            "field": d.field,
+            "old_value": None if d.action == "create" else snapshots.encode(d.old),
+            "new_value": None if d.action == "delete" else snapshots.encode(d.new),
+        }
 
 
 def _change_set(session: Session) -> int:

@@ -8,10 +8,10 @@ Core queries, so they see what was just flushed, including the database's ON DEL
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
@@ -58,9 +58,12 @@ _ORDER = ("treaty", "treaty_party", "provision", "event", "source")
 # -- values --------------------------------------------------------------------------------------
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def encode(value: Any) -> str:
     """JSON text of a value as the history stores it (one spelling, so it can be compared)."""
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def iso(on: dt.date | None, precision: str | None) -> str | None:
@@ -77,9 +80,16 @@ def from_iso(text: str | None) -> tuple[dt.date | None, str | None]:
 
 
 def date_columns(name: str, text: str | None) -> dict[str, Any]:
+    on_column, precision_column = _date_pair(name)
     on, precision = from_iso(text)
+    return {on_column: on, precision_column: precision}
+
+
+@functools.cache
+def _date_pair(name: str) -> tuple[str, str]:
+    """The columns of a date field: its day and its precision."""
     prefix = DATE_COLUMNS.get(name, name)
-    return {f"{prefix}_on": on, f"{prefix}_precision": precision}
+    return f"{prefix}_on", f"{prefix}_precision"
 
 
 def state_key(iso3: str | None, cow_code: int | None, state_id: int) -> str:
@@ -89,15 +99,35 @@ def state_key(iso3: str | None, cow_code: int | None, state_id: int) -> str:
     return f"cow:{cow_code}" if cow_code is not None else f"state:{state_id}"
 
 
-def _columns(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+@functools.cache
+def _plan(names: tuple[str, ...]) -> tuple[tuple[str, tuple[str, str] | None], ...]:
+    """Each field of `names` that is a column, or a date with its (date, precision) columns;
+    worked out once, as an import makes thousands of snapshots."""
+    plan: list[tuple[str, tuple[str, str] | None]] = []
     for name in names:
         if name in DATES:
-            prefix = DATE_COLUMNS.get(name, name)
-            values[name] = iso(row[f"{prefix}_on"], row[f"{prefix}_precision"])
+            plan.append((name, _date_pair(name)))
         elif name not in DERIVED:
-            values[name] = row[name]
+            plan.append((name, None))
+    return tuple(plan)
+
+
+def _columns(row: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, date in _plan(names):
+        values[name] = row[name] if date is None else iso(row[date[0]], row[date[1]])
     return values
+
+
+def citation_values(source: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A citation row (its supports as stored, comma-separated) as the history names it."""
+    return {
+        "source": source,
+        "supports": [s for s in row["supports"].split(",") if s],
+        "agrees": row["agrees"],
+        "claim": row["claim"],
+        "note": row["note"],
+    }
 
 
 def citations(session: Session, *conditions: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
@@ -112,16 +142,50 @@ def citations(session: Session, *conditions: Any) -> dict[tuple[str, int], list[
     found: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for c in rows:
         target = next(t for t in ("treaty_id", "party_id", "provision_id", "event_id") if c[t])
-        found.setdefault((target, c[target]), []).append(
-            {
-                "source": c["source_key"],
-                "supports": [s for s in c["supports"].split(",") if s],
-                "agrees": c["agrees"],
-                "claim": c["claim"],
-                "note": c["note"],
-            }
-        )
+        found.setdefault((target, c[target]), []).append(citation_values(c["source_key"], c))
     return found
+
+
+# -- parts of a snapshot: from rows read, or from rows about to be written (an import's) ---------
+
+
+def treaty_part(
+    row: Mapping[str, Any], replaces: str | None, sources: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The treaty's own fields; `replaces` is the slug it links to."""
+    fields = _columns(row, TREATY_FIELDS)
+    fields["replaces"] = replaces
+    fields["sources"] = sources
+    return {f: fields[f] for f in TREATY_FIELDS}
+
+
+def party_part(
+    row: Mapping[str, Any], state: str, sources: list[dict[str, Any]]
+) -> tuple[tuple[str, str], dict[str, Any]]:
+    """A party's key and fields; `state` as state_key() names it."""
+    values = _columns(row, PARTY_FIELDS)
+    values["sources"] = sources
+    return ("treaty_party", f"{state}:{row['role']}"), values
+
+
+def provision_part(
+    row: Mapping[str, Any], sources: list[dict[str, Any]]
+) -> tuple[tuple[str, str], dict[str, Any]]:
+    values = _columns(row, PROVISION_FIELDS)
+    values["sources"] = sources
+    return ("provision", str(row["position"])), values
+
+
+def event_part(
+    row: Mapping[str, Any], treaty: str | None, states: list[str], sources: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The event's fields; `treaty` is its treaty's slug, `states` as state_key() names them."""
+    values = _columns(row, EVENT_FIELDS)
+    values["uncertain"] = row["happened_uncertain"]
+    values["treaty"] = treaty
+    values["states"] = sorted(states)
+    values["sources"] = sources
+    return {f: values[f] for f in EVENT_FIELDS}
 
 
 # -- snapshots -----------------------------------------------------------------------------------
@@ -163,23 +227,21 @@ def treaty(session: Session, treaty_id: int | None) -> Snapshot:
         CITATION.c.party_id.in_([p["id"] for p in parties]),
         CITATION.c.provision_id.in_([p["id"] for p in clauses]),
     )
-    fields = _columns(row, TREATY_FIELDS)
-    fields["replaces"] = (
+    replaces = (
         session.execute(select(TREATY.c.slug).where(TREATY.c.id == row["replaces_id"])).scalar()
         if row["replaces_id"]
         else None
     )
-    fields["sources"] = cited.get(("treaty_id", treaty_id), [])
-    snapshot: Snapshot = {("treaty", None): {f: fields[f] for f in TREATY_FIELDS}}
+    snapshot: Snapshot = {
+        ("treaty", None): treaty_part(row, replaces, cited.get(("treaty_id", treaty_id), []))
+    }
     for p in parties:
-        part = f"{state_key(p['iso3'], p['cow_code'], p['state_id'])}:{p['role']}"
-        values = _columns(p, PARTY_FIELDS)
-        values["sources"] = cited.get(("party_id", p["id"]), [])
-        snapshot[("treaty_party", part)] = values
+        state = state_key(p["iso3"], p["cow_code"], p["state_id"])
+        key, values = party_part(p, state, cited.get(("party_id", p["id"]), []))
+        snapshot[key] = values
     for c in clauses:
-        values = _columns(c, PROVISION_FIELDS)
-        values["sources"] = cited.get(("provision_id", c["id"]), [])
-        snapshot[("provision", str(c["position"]))] = values
+        key, values = provision_part(c, cited.get(("provision_id", c["id"]), []))
+        snapshot[key] = values
     return snapshot
 
 
@@ -187,9 +249,7 @@ def event(session: Session, key: str) -> Snapshot:
     row = session.execute(select(EVENT).where(EVENT.c.key == key)).mappings().first()
     if row is None:
         return {}
-    values = _columns(row, EVENT_FIELDS)
-    values["uncertain"] = row["happened_uncertain"]
-    values["treaty"] = (
+    treaty = (
         session.execute(select(TREATY.c.slug).where(TREATY.c.id == row["treaty_id"])).scalar()
         if row["treaty_id"]
         else None
@@ -199,11 +259,9 @@ def event(session: Session, key: str) -> Snapshot:
         .join(EVENT_STATE, EVENT_STATE.c.state_id == STATE.c.id)
         .where(EVENT_STATE.c.event_id == row["id"])
     ).all()
-    values["states"] = sorted(state_key(s.iso3, s.cow_code, s.id) for s in states)
-    values["sources"] = citations(session, CITATION.c.event_id == row["id"]).get(
-        ("event_id", row["id"]), []
-    )
-    return {("event", None): {f: values[f] for f in EVENT_FIELDS}}
+    keys = [state_key(s.iso3, s.cow_code, s.id) for s in states]
+    sources = citations(session, CITATION.c.event_id == row["id"]).get(("event_id", row["id"]), [])
+    return {("event", None): event_part(row, treaty, keys, sources)}
 
 
 def source(session: Session, key: str) -> Snapshot:
@@ -214,8 +272,7 @@ def source(session: Session, key: str) -> Snapshot:
 # -- differences ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):
     table: str
     part: str | None
     action: str  # create, update, delete

@@ -6,16 +6,19 @@ number for a state without ISO code; booleans true/false; dates ISO cut to their
 
 Treaties go through timeline/io/merge.py; sources and events, which have no import snapshot,
 are merged by key the way a treaty never imported before is: empty fields are filled, other
-differences reported and kept unless overwritten."""
+differences reported and kept unless overwritten. New events are written in batches, as new
+treaties are (timeline/io/merge_bulk.py). Where in the file a record is (its line, its fields'
+lines) is worked out only for a message."""
 
 from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +29,15 @@ from db import audit
 from db.models import Citation, Event, Source, State, Treaty
 from timeline.dates import DateError, PartialDate
 from timeline.forms import LABELS, InvalidInput, validate_event
-from timeline.io.merge import (
-    ImportBatch,
-    ImportFailed,
-    ImportReport,
-    Incoming,
-    Location,
+from timeline.io.merge_batch import ImportBatch, ImportFailed, ImportReport, Incoming, Location
+from timeline.io.merge_bulk import EVENT, TREATY, EventWriter, ids_by
+from timeline.io.merge_quick import quick_event
+from timeline.io.merge_values import (
+    CachedStates,
     citation_dict,
     merge_fields,
+    read_date,
+    sorted_values,
     state_ref,
 )
 from timeline.records import StateIndex, partial
@@ -45,6 +49,9 @@ SOURCE_TEXTS = {"title": 500, "url": 1000, "dataset": 300, "publisher": 300}
 SOURCE_DATES = ("published", "accessed")
 EVENT_FIELDS = ("on", "uncertain", "kind", "title", "description", "place", "treaty", "states")
 CSV_COLUMNS = tuple(name for name in LABELS if name != "provisions")
+
+# Where a record of the file is, or its field of this name.
+Locate = Callable[..., Location]
 
 
 def _read_text(path: Path) -> str:
@@ -67,7 +74,8 @@ def _state_text(ref: Any) -> Any:
 
 def _party(entry: Any) -> Any:
     if isinstance(entry, Mapping) and "state" in entry:
-        return {**entry, "state": _state_text(entry["state"])}
+        state = _state_text(entry["state"])
+        return entry if state is entry["state"] else {**entry, "state": state}
     if isinstance(entry, str) and entry.strip().lower().startswith("cow:"):
         return entry.strip()[4:]
     return entry
@@ -119,8 +127,53 @@ class _Lines:
         return bisect.bisect_right(self.starts, offset)
 
 
-def _parse_json(path: Path) -> tuple[dict[str, Any], dict[str, list[tuple[int, dict[str, int]]]]]:
-    """The document, and per list ("treaties", ...) each element's line and its fields' lines."""
+class _Places:
+    """Where the document's members, records and their fields are, found on first need:
+    finding them reads the whole text again, worth it only for a message."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self._line: _Lines | None = None
+        self._top: dict[str, int] | None = None
+        self._records: dict[str, list[int]] = {}
+
+    def _line_of(self, offset: int) -> int:
+        if self._line is None:
+            self._line = _Lines(self.text)
+        return self._line(offset)
+
+    def _member(self, key: str) -> int:
+        if self._top is None:
+            self._top = _members(self.text, _skip(self.text, 0))
+        return self._top[key]
+
+    def top(self, key: str) -> Location:
+        """The line of a top-level member."""
+        return Location(self.name, self._line_of(self._member(key)))
+
+    def _offset(self, key: str, index: int) -> int:
+        if key not in self._records:
+            self._records[key] = _items(self.text, self._member(key))
+        return self._records[key][index]
+
+    def record(self, key: str, index: int) -> tuple[int, dict[str, int]]:
+        """The line of element `index` of list `key`, and of each of its fields."""
+        offset = self._offset(key, index)
+        fields = {name: self._line_of(at) for name, at in _members(self.text, offset).items()}
+        return self._line_of(offset), fields
+
+    def at(self, key: str, index: int, name: str | None = None) -> Location:
+        """Where element `index` of list `key` is, or its field `name` if it has one."""
+        line, fields = self.record(key, index)
+        return Location(self.name, fields.get(name, line) if name else line)
+
+    def element(self, key: str, index: int) -> Location:
+        return Location(self.name, self._line_of(self._offset(key, index)))
+
+
+def _parse_json(path: Path) -> tuple[dict[str, Any], _Places]:
+    """The document, checked for its shape, and where its parts are (for messages)."""
     text = _read_text(path)
     try:
         data = json.loads(text)
@@ -138,68 +191,54 @@ def _parse_json(path: Path) -> tuple[dict[str, Any], dict[str, list[tuple[int, d
             'expected a JSON object with "sources", "treaties" and "events"'
             f" (as export writes), not {type(data).__name__}",
         )
-    line = _Lines(text)
-    top = _members(text, _skip(text, 0))
+    places = _Places(path.name, text)
     for key in data:
         if key not in TOP_KEYS:
             raise ImportFailed(
-                Location(path.name, line(top[key])),
-                f"unknown key {key!r}; a file holds {', '.join(TOP_KEYS)}",
+                places.top(key), f"unknown key {key!r}; a file holds {', '.join(TOP_KEYS)}"
             )
-    placed: dict[str, list[tuple[int, dict[str, int]]]] = {}
     for key in ("sources", "treaties", "events"):
         value = data.get(key, [])
         if not isinstance(value, list):
-            raise ImportFailed(Location(path.name, line(top[key])), f'"{key}" must be a list')
-        offsets = _items(text, top[key]) if key in top else []
-        placed[key] = []
-        for offset, element in zip(offsets, value, strict=True):
+            raise ImportFailed(places.top(key), f'"{key}" must be a list')
+        for index, element in enumerate(value):
             if not isinstance(element, dict):
-                raise ImportFailed(
-                    Location(path.name, line(offset)), f"each of {key} must be an object"
-                )
-            fields = {name: line(at) for name, at in _members(text, offset).items()}
-            placed[key].append((line(offset), fields))
-    return data, placed
+                raise ImportFailed(places.element(key, index), f"each of {key} must be an object")
+    return data, places
 
 
 def read_json(path: Path, session: Session) -> ImportBatch:
-    data, placed = _parse_json(path)
+    data, places = _parse_json(path)
     if data.get("format") not in (None, FORMAT):
         raise ImportFailed(
             Location(path.name), f"format {data['format']!r} is not one this version reads"
         )
     treaties = []
-    for record, (line, fields) in zip(data.get("treaties", []), placed["treaties"], strict=True):
-        where = Location(path.name, line)
+    for index, record in enumerate(data.get("treaties", [])):
         slug = record.get("slug")
         if not isinstance(slug, str) or not slug.strip():
-            raise ImportFailed(Location(path.name, fields.get("slug", line)), "no slug", "slug")
+            raise ImportFailed(places.at("treaties", index, "slug"), "no slug", "slug")
         raw = dict(record)
         if isinstance(raw.get("parties"), list):
             raw["parties"] = [_party(p) for p in raw["parties"]]
-        treaties.append(Incoming(slug.strip(), raw, where, lines=fields))
-    sources = list(zip(data.get("sources", []), placed["sources"], strict=True))
-    events = list(zip(data.get("events", []), placed["events"], strict=True))
+        placer = functools.partial(places.record, "treaties", index)
+        treaties.append(Incoming(slug.strip(), raw, Location(path.name), placer=placer))
+    sources, events = data.get("sources", []), data.get("events", [])
     return ImportBatch(
         dataset=DATASET,
         label="JSON",
         treaties=treaties,
-        before=lambda s, report, overwrite: _merge_sources(
-            s, path.name, sources, report, overwrite
-        ),
-        after=lambda s, report, overwrite: _merge_events(s, path.name, events, report, overwrite),
+        before=lambda s, report, overwrite: _merge_sources(s, places, sources, report, overwrite),
+        after=lambda s, report, overwrite: _merge_events(s, places, events, report, overwrite),
     )
 
 
 # -- sources ---------------------------------------------------------------------------------
 
 
-def _source_values(
-    record: Mapping[str, Any], where: Location, lines: Mapping[str, int]
-) -> dict[str, Any]:
+def _source_values(record: Mapping[str, Any], locate: Locate) -> dict[str, Any]:
     def failed(name: str, message: str) -> ImportFailed:
-        return ImportFailed(Location(where.file, lines.get(name, where.line)), message, name)
+        return ImportFailed(locate(name), message, name)
 
     values: dict[str, Any] = {}
     for name, value in record.items():
@@ -233,34 +272,34 @@ def _date_columns(prefix: str, text: str | None) -> dict[str, Any]:
 
 def _merge_sources(
     session: Session,
-    file: str,
-    records: list[tuple[dict[str, Any], tuple[int, dict[str, int]]]],
+    places: _Places,
+    records: list[dict[str, Any]],
     report: ImportReport,
     overwrite: bool,
 ) -> None:
     tally = report.tally("sources")
-    for record, (line, fields) in records:
-        where = Location(file, line)
+    stored = {row.key: row for row in session.exec(select(Source))}
+    for index, record in enumerate(records):
+        locate = functools.partial(places.at, "sources", index)
         key = record.get("key")
         if not isinstance(key, str) or not key.strip() or len(key) > 120:
-            raise ImportFailed(where, "a source needs a key (at most 120 characters)", "key")
-        incoming = _source_values(record, where, fields)
-        row = session.exec(select(Source).where(Source.key == key)).first()
+            raise ImportFailed(locate(), "a source needs a key (at most 120 characters)", "key")
+        incoming = _source_values(record, locate)
+        row = stored.get(key)
         if row is None:
             if not incoming.get("title"):
-                raise ImportFailed(where, "a source needs a title", "title")
+                raise ImportFailed(locate(), "a source needs a title", "title")
             with audit.tracking(session, "source", key):
-                session.add(
-                    Source(
-                        key=key,
-                        **{n: incoming.get(n) for n in SOURCE_TEXTS},
-                        **{
-                            c: v
-                            for n in SOURCE_DATES
-                            for c, v in _date_columns(n, incoming.get(n)).items()
-                        },
-                    )
+                stored[key] = Source(
+                    key=key,
+                    **{n: incoming.get(n) for n in SOURCE_TEXTS},
+                    **{
+                        c: v
+                        for n in SOURCE_DATES
+                        for c, v in _date_columns(n, incoming.get(n)).items()
+                    },
                 )
+                session.add(stored[key])
             tally.added += 1
             continue
         current = {n: getattr(row, n) for n in SOURCE_TEXTS} | {
@@ -293,15 +332,14 @@ def _iso(row: Any, name: str) -> str | None:
 
 def _event_values(
     record: Mapping[str, Any],
-    where: Location,
-    lines: Mapping[str, int],
-    session: Session,
+    locate: Locate,
     states: StateIndex,
+    treaty_exists: Callable[[str], bool],
 ) -> tuple[str, dict[str, Any]]:
-    """The key, the event's flat values (only the fields given) and its state ids."""
+    """The key, and the event's flat values (only the fields given)."""
 
     def failed(name: str, message: str) -> ImportFailed:
-        return ImportFailed(Location(where.file, lines.get(name, where.line)), message, name)
+        return ImportFailed(locate(name), message, name)
 
     key = record.get("key")
     if not isinstance(key, str) or not key.strip():
@@ -309,14 +347,11 @@ def _event_values(
     form = {k: v for k, v in record.items() if k not in ("uncertain", "sources")}
     if isinstance(form.get("states"), list):
         form["states"] = [_state_text(s) for s in form["states"]]
+    if "on" in form:
+        form["on"] = read_date(form["on"])
     try:
-        data = validate_event(
-            form,
-            states,
-            treaty_exists=lambda s: (
-                session.exec(select(Treaty.id).where(Treaty.slug == s)).first() is not None
-            ),
-            key_taken=lambda _key: False,
+        data = quick_event(form, states, treaty_exists=treaty_exists) or validate_event(
+            form, states, treaty_exists=treaty_exists, key_taken=lambda _key: False
         )
     except InvalidInput as error:
         (name, message), *_ = error.errors.items()
@@ -327,10 +362,7 @@ def _event_values(
     if not isinstance(record.get("sources") or [], list):
         raise failed("sources", "must be a list")
     try:
-        sources = sorted(
-            (citation_dict(c) for c in record.get("sources") or []),
-            key=lambda c: json.dumps(c, sort_keys=True),
-        )
+        sources = sorted_values([citation_dict(c) for c in record.get("sources") or []])
     except ValueError as error:
         raise failed("sources", str(error)) from None
     full = {
@@ -381,41 +413,53 @@ def _stored_event(session: Session, event: Event, states: StateIndex) -> dict[st
 
 def _merge_events(
     session: Session,
-    file: str,
-    records: list[tuple[dict[str, Any], tuple[int, dict[str, int]]]],
+    places: _Places,
+    records: list[dict[str, Any]],
     report: ImportReport,
     overwrite: bool,
 ) -> None:
     tally = report.tally("events")
-    states = StateIndex(session)
+    states = CachedStates(session)
     source_ids = dict(session.exec(select(Source.key, Source.id)).all())
-    for record, (line, fields) in records:
-        where = Location(file, line)
-        key, incoming = _event_values(record, where, fields, session, states)
+    # What the file's events name, read at once rather than event by event.
+    treaty_ids = ids_by(session, [TREATY.c.slug], TREATY.c.slug, _texts(records, "treaty"))
+    stored = set(ids_by(session, [EVENT.c.key], EVENT.c.key, _texts(records, "key")))
+    new_events = EventWriter(session, states, source_ids, treaty_ids)
+    for index, record in enumerate(records):
+        locate = functools.partial(places.at, "events", index)
+        key, incoming = _event_values(record, locate, states, treaty_ids.__contains__)
         for c in incoming.get("sources") or []:
             if c["source"] not in source_ids:
                 raise ImportFailed(
-                    Location(file, fields.get("sources", line)),
+                    locate("sources"),
                     f'unknown source key {c["source"]!r}: list it under "sources"',
                     "sources",
                 )
-        event = session.exec(select(Event).where(Event.key == key)).first()
-        if event is None:
-            event = Event(key=key, title=incoming.get("title") or "")
-            taken = incoming
+        if key not in stored:
+            new_events.add(key, incoming)
+            stored.add(key)
             tally.added += 1
-        else:
-            current = _stored_event(session, event, states)
-            merge = merge_fields(f"event {key}", current, incoming, None, overwrite=overwrite)
-            report.conflicts.extend(merge.conflicts)
-            taken = merge.taken
-            if not taken:
-                tally.unchanged += 1
-                continue
-            tally.changed += 1
+            continue
+        # The new events before it first: the history keeps the order of the file, and a key
+        # the file gives twice is then found.
+        new_events.flush()
+        event = session.exec(select(Event).where(Event.key == key)).one()
+        current = _stored_event(session, event, states)
+        merge = merge_fields(f"event {key}", current, incoming, None, overwrite=overwrite)
+        report.conflicts.extend(merge.conflicts)
+        if not merge.taken:
+            tally.unchanged += 1
+            continue
+        tally.changed += 1
         with audit.tracking(session, "event", key):
-            _write_event(session, event, taken, states, source_ids)
+            _write_event(session, event, merge.taken, states, source_ids)
+    new_events.flush()
     session.flush()
+
+
+def _texts(records: list[dict[str, Any]], name: str) -> list[str]:
+    """The text each record gives for `name`, as validation reads it (stripped)."""
+    return [r[name].strip() for r in records if isinstance(r.get(name), str)]
 
 
 def _write_event(

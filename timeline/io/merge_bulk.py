@@ -1,0 +1,378 @@
+"""The treaties (and our JSON's events) an import creates, written in bulk.
+
+Most of a large file is treaties the database does not hold yet. Rather than an ORM object, a
+flush and a history snapshot read back per treaty, each is kept as the rows it becomes
+(treaty, parties, clauses, citations, import record) and a batch is written with one INSERT of
+many rows per table. Its history is built from those same rows with db/snapshots.py's parts,
+so it records exactly what a snapshot read back would, in one INSERT too (audit.record_many).
+They are plain INSERTs: the database's constraints and triggers see every row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Column, Table, bindparam, insert, select, update
+from sqlmodel import Session
+
+from db import audit, snapshots
+from db.changes import PARTY_COLUMNS
+from db.models import (
+    Citation,
+    Event,
+    EventState,
+    ImportRecord,
+    Provision,
+    Treaty,
+    TreatyParty,
+    utc_now,
+)
+from timeline.forms import PROVISION_FIELDS, TreatyInput
+from timeline.io.merge_values import DATASET_CITATION
+from timeline.records import StateIndex
+
+TREATY: Table = Treaty.__table__  # type: ignore[assignment]
+PARTY: Table = TreatyParty.__table__  # type: ignore[assignment]
+PROVISION: Table = Provision.__table__  # type: ignore[assignment]
+CITATION: Table = Citation.__table__  # type: ignore[assignment]
+IMPORT_RECORD: Table = ImportRecord.__table__  # type: ignore[assignment]
+EVENT: Table = Event.__table__  # type: ignore[assignment]
+EVENT_STATE: Table = EventState.__table__  # type: ignore[assignment]
+BATCH = 2000  # new treaties held before they are written
+CHUNK = 500  # keys in one IN (...) when ids are read back
+CITATION_TARGETS = ("treaty_id", "party_id", "provision_id", "event_id", "state_id")
+_PARTY_COLUMNS = ("state_id", *PARTY_COLUMNS)  # what the form gives of a party
+
+Citations = Sequence[Mapping[str, Any]]
+
+
+# -- helpers for any table -----------------------------------------------------------------------
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One INSERT of many rows (executemany); every row has the same keys."""
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def ids_by(
+    session: Session, key: Sequence[Column[Any]], column: Column[Any], values: Iterable[Any]
+) -> dict[Any, int]:
+    """Row ids by their key (one column's value, or a tuple of several), for the rows whose
+    `column` holds one of `values`."""
+    table_id = column.table.c.id
+    wanted = list(dict.fromkeys(values))
+    found: dict[Any, int] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for row_id, *parts in session.execute(select(table_id, *key).where(column.in_(chunk))):
+            found[parts[0] if len(parts) == 1 else tuple(parts)] = row_id
+    return found
+
+
+def citation_row(
+    citation: Mapping[str, Any], source_ids: Mapping[str, int], **target: int
+) -> dict[str, Any]:
+    """A citation (as merge_values.citation_dict gives it) as its row, for `target`."""
+    row = {name: target.get(name) for name in CITATION_TARGETS}
+    row.update(
+        source_id=source_ids[citation["source"]],
+        supports=",".join(citation.get("supports") or []),
+        agrees=citation.get("agrees", True),
+        claim=citation.get("claim"),
+        note=citation.get("note"),
+    )
+    return row
+
+
+def cited(citations: Citations, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The citations as the history names them, read back from the rows they become."""
+    return [
+        snapshots.citation_values(c["source"], row) for c, row in zip(citations, rows, strict=True)
+    ]
+
+
+# -- new treaties --------------------------------------------------------------------------------
+
+
+@dataclass
+class NewTreaty:
+    """A treaty to create: validated values, and the file's values (as
+    merge_values.input_nested gives them) for what the form leaves out."""
+
+    external_id: str
+    data: TreatyInput
+    nested: Mapping[str, Any]
+    snapshot: str  # the import record's values, JSON
+    replaces: str | None  # the slug linked at once (a treaty created later is linked after)
+
+
+@dataclass
+class _Rows:
+    """One new treaty's rows; each citation list beside the row it cites, as the file gives
+    them and then as the rows they become."""
+
+    new: NewTreaty
+    treaty: dict[str, Any]
+    parties: list[dict[str, Any]]
+    provisions: list[dict[str, Any]]
+    treaty_sources: Citations
+    party_sources: list[Citations]
+    provision_sources: list[Citations]
+    treaty_cited: list[dict[str, Any]] = field(default_factory=list)
+    party_cited: list[list[dict[str, Any]]] = field(default_factory=list)
+    provision_cited: list[list[dict[str, Any]]] = field(default_factory=list)
+
+
+class BulkWriter:
+    """Holds new treaties and writes them a batch at a time; flush() before any other write
+    that may depend on them, so the history stays in the order of the file."""
+
+    def __init__(
+        self, session: Session, dataset: str, states: StateIndex, source_ids: Mapping[str, int]
+    ) -> None:
+        self.session = session
+        self.dataset = dataset
+        self.states = states
+        self.source_ids = source_ids
+        self.pending: list[NewTreaty] = []
+
+    def add(self, new: NewTreaty) -> None:
+        self.pending.append(new)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch = [_rows(new) for new in self.pending]
+        self.pending = []
+        # Earlier ORM writes go first: a slug one of them gave up may be taken here.
+        self.session.flush()
+        self._write_treaties(batch)
+        self._write_parts(batch)
+        self._write_citations(batch)
+        now = utc_now()
+        insert_rows(
+            self.session,
+            IMPORT_RECORD,
+            [
+                {
+                    "treaty_id": r.treaty["id"],
+                    "dataset": self.dataset,
+                    "external_id": r.new.external_id,
+                    "values": r.new.snapshot,
+                    "imported_at": now,
+                }
+                for r in batch
+            ],
+        )
+        history = (("treaty", r.treaty["id"], {}, self._snapshot(r)) for r in batch)
+        audit.record_many(self.session, history)
+
+    def _write_treaties(self, batch: list[_Rows]) -> None:
+        """Insert the treaties and note their ids. A link to a treaty of the same batch is
+        set once both have ids."""
+        now = utc_now()
+        links = [r.new.replaces for r in batch if r.new.replaces]
+        targets = ids_by(self.session, [TREATY.c.slug], TREATY.c.slug, links)
+        for r in batch:
+            r.treaty.update(
+                replaces_id=targets.get(r.new.replaces),
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+        insert_rows(self.session, TREATY, [r.treaty for r in batch])
+        ids = ids_by(
+            self.session, [TREATY.c.slug], TREATY.c.slug, [r.treaty["slug"] for r in batch]
+        )
+        late = [
+            {"row_id": ids[r.treaty["slug"]], "target": ids[r.new.replaces]}
+            for r in batch
+            if r.new.replaces and r.new.replaces not in targets
+        ]
+        if late:
+            self.session.execute(
+                update(TREATY)
+                .where(TREATY.c.id == bindparam("row_id"))
+                .values(replaces_id=bindparam("target")),
+                late,
+            )
+        for r in batch:
+            r.treaty["id"] = ids[r.treaty["slug"]]
+            for row in r.parties + r.provisions:
+                row["treaty_id"] = r.treaty["id"]
+
+    def _write_parts(self, batch: list[_Rows]) -> None:
+        insert_rows(self.session, PARTY, [p for r in batch for p in r.parties])
+        insert_rows(self.session, PROVISION, [p for r in batch for p in r.provisions])
+        # Ids are read back only for parts with citations to point at them.
+        treaty_ids = [r.treaty["id"] for r in batch]
+        if any(c for r in batch for c in r.party_sources):
+            key = [PARTY.c.treaty_id, PARTY.c.state_id, PARTY.c.role]
+            found = ids_by(self.session, key, PARTY.c.treaty_id, treaty_ids)
+            for r in batch:
+                for party in r.parties:
+                    party["id"] = found[_party_key(party)]
+        if any(c for r in batch for c in r.provision_sources):
+            key = [PROVISION.c.treaty_id, PROVISION.c.position]
+            found = ids_by(self.session, key, PROVISION.c.treaty_id, treaty_ids)
+            for r in batch:
+                for clause in r.provisions:
+                    clause["id"] = found[_provision_key(clause)]
+
+    def _write_citations(self, batch: list[_Rows]) -> None:
+        """Per treaty, its parties', its clauses' and its own, as the merge path writes them."""
+        rows: list[dict[str, Any]] = []
+        for r in batch:
+            r.party_cited = [
+                [citation_row(c, self.source_ids, party_id=party["id"]) for c in sources]
+                for party, sources in zip(r.parties, r.party_sources, strict=True)
+            ]
+            r.provision_cited = [
+                [citation_row(c, self.source_ids, provision_id=clause["id"]) for c in sources]
+                for clause, sources in zip(r.provisions, r.provision_sources, strict=True)
+            ]
+            r.treaty_cited = [
+                citation_row(c, self.source_ids, treaty_id=r.treaty["id"]) for c in r.treaty_sources
+            ]
+            for cited_rows in (*r.party_cited, *r.provision_cited, r.treaty_cited):
+                rows.extend(cited_rows)
+        insert_rows(self.session, CITATION, rows)
+
+    def _snapshot(self, r: _Rows) -> snapshots.Snapshot:
+        """The treaty as snapshots.treaty would read it back."""
+        snapshot: snapshots.Snapshot = {
+            ("treaty", None): snapshots.treaty_part(
+                r.treaty, r.new.replaces, cited(r.treaty_sources, r.treaty_cited)
+            )
+        }
+        for party, sources, rows in zip(r.parties, r.party_sources, r.party_cited, strict=True):
+            state = self.states[party["state_id"]]
+            name = snapshots.state_key(state.iso3, state.cow_code, state.id)
+            key, values = snapshots.party_part(party, name, cited(sources, rows))
+            snapshot[key] = values
+        for clause, sources, rows in zip(
+            r.provisions, r.provision_sources, r.provision_cited, strict=True
+        ):
+            key, values = snapshots.provision_part(clause, cited(sources, rows))
+            snapshot[key] = values
+        return snapshot
+
+
+def _rows(new: NewTreaty) -> _Rows:
+    """The rows create_treaty and the merge path's details would write for the treaty."""
+    data, nested = new.data, new.nested
+    entries = nested.get("parties") or [{} for _ in data.parties]
+    parties = []
+    for party, entry in zip(data.parties, entries, strict=True):
+        row = {name: party[name] for name in _PARTY_COLUMNS}
+        for name in ("joined", "left"):
+            row.update(snapshots.date_columns(name, entry.get(name)))
+        parties.append(row)
+    clauses = nested.get("provisions") or [{} for _ in data.provisions]
+    provisions = [
+        {"position": position, **{name: p[name] for name in PROVISION_FIELDS}}
+        for position, p in enumerate(data.provisions, start=1)
+    ]
+    # The treaty's own citations, then each data set's, as the merge path writes them.
+    treaty_sources = list(nested.get("sources") or [])
+    for key in sorted(k for k in nested if k.startswith(DATASET_CITATION)):
+        treaty_sources.extend(nested.get(key) or [])
+    return _Rows(
+        new,
+        treaty=dict(data.values),
+        parties=parties,
+        provisions=provisions,
+        treaty_sources=treaty_sources,
+        party_sources=[e.get("sources") or [] for e in entries],
+        provision_sources=[c.get("sources") or [] for c in clauses],
+    )
+
+
+def _party_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (row["treaty_id"], row["state_id"], row["role"])
+
+
+def _provision_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (row["treaty_id"], row["position"])
+
+
+# -- new events (our JSON's) ---------------------------------------------------------------------
+
+
+@dataclass
+class _NewEvent:
+    key: str
+    values: Mapping[str, Any]  # as the file gives them, canonical (exchange_import)
+    row: dict[str, Any]
+    state_ids: list[int]
+    cited: list[dict[str, Any]] = field(default_factory=list)
+
+
+class EventWriter:
+    """Holds new events and writes them a batch at a time, as BulkWriter does treaties; the
+    treaties they belong to are written already."""
+
+    def __init__(
+        self,
+        session: Session,
+        states: StateIndex,
+        source_ids: Mapping[str, int],
+        treaty_ids: Mapping[str, int],
+    ) -> None:
+        self.session = session
+        self.states = states
+        self.source_ids = source_ids
+        self.treaty_ids = treaty_ids
+        self.pending: list[_NewEvent] = []
+
+    def add(self, key: str, values: Mapping[str, Any]) -> None:
+        """A new event of these values; a field not given takes the table's default."""
+        row = {
+            "key": key,
+            **snapshots.date_columns("on", values.get("on")),
+            "happened_uncertain": bool(values.get("uncertain", False)),
+            "kind": values.get("kind") or "other",
+            "title": values.get("title") or "",
+            "description": values.get("description"),
+            "place": values.get("place"),
+            "treaty_id": self.treaty_ids[values["treaty"]] if values.get("treaty") else None,
+        }
+        state_ids = [self.states.find(ref).id for ref in values.get("states") or []]
+        self.pending.append(_NewEvent(key, values, row, state_ids))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        self.session.flush()
+        insert_rows(self.session, EVENT, [e.row for e in batch])
+        ids = ids_by(self.session, [EVENT.c.key], EVENT.c.key, [e.key for e in batch])
+        links, rows = [], []
+        for e in batch:
+            event_id = ids[e.key]
+            links.extend({"event_id": event_id, "state_id": s} for s in e.state_ids)
+            e.cited = [
+                citation_row(c, self.source_ids, event_id=event_id)
+                for c in e.values.get("sources") or []
+            ]
+            rows.extend(e.cited)
+        insert_rows(self.session, EVENT_STATE, links)
+        insert_rows(self.session, CITATION, rows)
+        history = (("event", e.key, {}, self._snapshot(e)) for e in batch)
+        audit.record_many(self.session, history)
+
+    def _snapshot(self, e: _NewEvent) -> snapshots.Snapshot:
+        """The event as snapshots.event would read it back."""
+        names = []
+        for state_id in e.state_ids:
+            state = self.states[state_id]
+            names.append(snapshots.state_key(state.iso3, state.cow_code, state.id))
+        sources = cited(e.values.get("sources") or [], e.cited)
+        treaty = e.values.get("treaty") or None
+        return {("event", None): snapshots.event_part(e.row, treaty, names, sources)}
