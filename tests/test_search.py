@@ -140,3 +140,24 @@ def test_a_page_is_read_in_time_order_from_the_index_without_sorting(
     else:
         assert "ix_treaty_timeline" in text
         assert not any(step.lstrip(" ->").startswith("Sort") for step in steps), text
+
+
+def test_a_broad_filter_shows_its_rows_first_and_its_exact_count_after(
+    seeded_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from timeline import browse
+    from timeline.timeline_rows import BrowseFilter
+
+    with Session(seeded_engine) as session:
+        audit.begin(session, "test")
+        for n in range(250):
+            create_treaty(session, {"slug": f"pact-{n}", "title": f"Pact number {n}"})
+        session.commit()
+    monkeypatch.setattr(browse, "COUNT_AT_ONCE", 120)
+    state = browse.apply_filter(seeded_engine, BrowseFilter(text="pact"))
+    # A lower bound, with the first page already read.
+    assert (state.count, state.exact, len(state.first_page)) == (121, False, PAGE_SIZE)
+    assert browse.count_exactly(seeded_engine, state).count == 250
+    # Every treaty is always counted exactly: it is cheap.
+    everything = browse.apply_filter(seeded_engine, BrowseFilter())
+    assert everything.exact and everything.count == 255

@@ -85,11 +85,14 @@ def apply_filter(engine: Engine, wanted: BrowseFilter, today: dt.date | None = N
     with Session(engine) as session:
         query_filter, description = to_query_filter(session, wanted)
         first_rows = queries.treaty_rows(session, query_filter, 0, PAGE_SIZE)
+        # Every treaty: a whole table is counted from its smallest index in a few ms.
+        every = query_filter == queries.TreatyFilter()
         if len(first_rows) < PAGE_SIZE:
             count = len(first_rows)
         else:
-            count = queries.count_rows(session, query_filter, at_most=COUNT_AT_ONCE + 1)
-        exact = count <= COUNT_AT_ONCE
+            cap = None if every else COUNT_AT_ONCE + 1
+            count = queries.count_rows(session, query_filter, at_most=cap)
+        exact = len(first_rows) < PAGE_SIZE or every or count <= COUNT_AT_ONCE
         first = queries.first_start(session, query_filter, first_rows)
         last = queries.last_end(session, query_filter, count if exact else None)
         page = tuple(_timeline_rows(session, first_rows))
