@@ -152,6 +152,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.generation = 0
         self.marked: dict[str, str] = {}  # slug -> name, in marking order
         self.today = dt.date.today()
+        self._styles: dict[str, Style] = {}
 
     # -- data ----------------------------------------------------------------------------------
     def show(self, state: BrowseState, keep_slug: str | None = None) -> None:
@@ -283,10 +284,19 @@ class TimelineView(ScrollView, can_focus=True):
         return strip.apply_style(self.rich_style)
 
     def _style(self, name: str) -> Style:
-        """A component's text style without its background, so the row's background shows."""
-        style = self.get_component_rich_style(f"timeline-view--{name}")
-        return Style(color=style.color, bold=style.bold, italic=style.italic,
-                     reverse=style.reverse, dim=style.dim)  # fmt: skip
+        """A component's text style without its background, so the row's background shows;
+        kept until the styles change (a line asks for several, a page for hundreds)."""
+        found = self._styles.get(name)
+        if found is None:
+            style = self.get_component_rich_style(f"timeline-view--{name}")
+            found = Style(color=style.color, bold=style.bold, italic=style.italic,
+                          reverse=style.reverse, dim=style.dim)  # fmt: skip
+            self._styles[name] = found
+        return found
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        getattr(self, "_styles", {}).clear()  # also called while the widget is made
 
     def _strength_style(self, strength: int | None) -> Style:
         return self._style("uncoded" if strength is None else f"s{strength}")
@@ -328,9 +338,14 @@ class TimelineView(ScrollView, can_focus=True):
             if col != label_col:  # the strength label stays readable
                 cells[col] = "◆"
                 styles[col] = self._style("event")
+        # One span a run of cells in the same style, not one a cell: a row has ~100 cells and
+        # a screen 40 rows, redrawn on every page.
         bar = Text()
-        for char, style in zip(cells, styles, strict=True):
-            bar.append(char, style=style or "")
+        start = 0
+        for col in range(1, axis.width + 1):
+            if col == axis.width or styles[col] is not styles[start]:
+                bar.append("".join(cells[start:col]), style=styles[start] or "")
+                start = col
         return bar
 
     # -- moving --------------------------------------------------------------------------------
