@@ -43,6 +43,8 @@ def test_environment_variable_chooses_the_database(
     # --db wins over the environment, before or after the command.
     code, out, _ = run(capsys, "where", "--db", str(tmp_path / "flag.db"))
     assert out.strip() == str(tmp_path / "flag.db")
+    code, out, _ = run(capsys, "--db", str(tmp_path / "first.db"), "where")
+    assert out.strip() == str(tmp_path / "first.db")
 
 
 @pytest.mark.sqlite_only(reason="a file that is not a SQLite database")

@@ -35,10 +35,22 @@ def make_console():  # type: ignore[no-untyped-def]
     return console
 
 
+# Engines a command opened, closed when it ends: an SQLite file in WAL mode keeps its -wal and
+# -shm files beside it until its last connection closes.
+_OPENED: list = []  # type: ignore[type-arg]
+
+
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from timeline.database import open_database
 
-    return open_database(args.db)
+    database = open_database(args.db)
+    _OPENED.append(database.engine)
+    return database
+
+
+def _close_opened() -> None:
+    while _OPENED:
+        _OPENED.pop().dispose()
 
 
 def _print_json(value: Any) -> None:
@@ -530,7 +542,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="A historical treaty timeline tracker.",
         parents=[common],
     )
-    parser.set_defaults(db=None, handler=cmd_default)
+    # Not set_defaults(db=...): the parsers share the --db action, and that would give every
+    # command a default that overwrites a --db given before the command's name.
+    parser.set_defaults(handler=cmd_default)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     subs: dict[str, argparse.ArgumentParser] = {}
     for name, (handler, help_text) in COMMANDS.items():
@@ -587,10 +601,26 @@ def _restore_double_dash(args: argparse.Namespace) -> None:
             setattr(args, name, ["--" if item == [] else item for item in value])
 
 
+def _app_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when the command line asks for the app and nothing else (no command, at
+    most --db): the full parser, with every command's module, is not needed to start it."""
+    if not argv:
+        return argparse.Namespace(db=None, handler=cmd_default)
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return argparse.Namespace(db=argv[0][len("--db=") :], handler=cmd_default)
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        return argparse.Namespace(db=argv[1], handler=cmd_default)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from db.errors import DatabaseError, NotFound
 
-    args = build_parser().parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = _app_only(argv) or build_parser().parse_args(argv)
+    if not hasattr(args, "db"):  # given neither before nor after the command
+        args.db = None
     _restore_double_dash(args)
     try:
         return args.handler(args)
@@ -610,6 +640,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        _close_opened()
 
 
 if __name__ == "__main__":
