@@ -34,7 +34,9 @@ class TreatyApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(TimelineScreen())
-        self.open_database()
+        # Importing the database layer takes longer than Textual itself, and a thread doing it
+        # holds the interpreter while the first frame is composed: start it once that is shown.
+        self.call_after_refresh(self.open_database)
 
     @work(thread=True, exclusive=True, group="open")
     def open_database(self) -> None:

@@ -38,6 +38,8 @@ class TimelineScreen(Screen[None]):
         Binding("escape", "focus_timeline", "Timeline", show=False),
     ]  # fmt: skip
 
+    _focus_pending = False  # the timeline is to take the focus when its first rows are up
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
@@ -63,8 +65,19 @@ class TimelineScreen(Screen[None]):
     def database_ready(self) -> None:
         self.view.engine = self.app.engine  # type: ignore[attr-defined]
         self.view.today = self.app.today  # type: ignore[attr-defined]
+        # The timeline takes the focus once its first rows are up, not now: moving the focus
+        # redraws the footer's keys, work that would compete with reading those rows.
+        self._focus_pending = True
         self.refilter()
-        self.view.focus()
+
+    def _focus_timeline_once(self) -> None:
+        if not self._focus_pending:
+            return
+        self._focus_pending = False
+        focused = self.focused
+        # A filter the user has started typing in before the database opened keeps the focus.
+        if not (isinstance(focused, Input) and focused.value):
+            self.call_after_refresh(self.view.focus)
 
     # -- filtering -----------------------------------------------------------------------------
     def current_filter(self) -> BrowseFilter:
@@ -111,6 +124,7 @@ class TimelineScreen(Screen[None]):
         status = self.query_one("#status", Static)
         status.update(f"[b]Filter not applied:[/b] {message}")
         status.add_class("error")
+        self._focus_timeline_once()
 
     def _filtered(self, state, position: int | None) -> None:  # type: ignore[no-untyped-def]
         self.query_one("#status", Static).remove_class("error")
@@ -119,6 +133,7 @@ class TimelineScreen(Screen[None]):
             self.view.cursor = position
         self._update_status()
         self._update_axis()
+        self._focus_timeline_once()
 
     def on_timeline_view_counted(self, _event: TimelineView.Counted) -> None:
         self._update_status()
