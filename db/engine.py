@@ -17,10 +17,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 from db.errors import DatabaseError
+from db.location import chosen_target
 
-ENV_VAR = "TREATY_TIMELINE_DB"
-APP_NAME = "treaty-timeline"
-DB_FILENAME = "treaties.db"
 BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 10
 URL_EXAMPLE = "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
@@ -31,20 +29,11 @@ logging.getLogger("psycopg").addHandler(logging.NullHandler())
 SQLITE_BEGIN = "treaty_timeline_sqlite_begin"
 
 
-def default_database_path() -> Path:
-    # platformdirs knows each OS's convention (XDG on Linux, Application Support on macOS, ...).
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False) / DB_FILENAME
-
-
 def database_url(target: str | os.PathLike[str] | None = None) -> str:
     """Turn what the user gave (--db, then the environment, then the default) into a URL.
 
     A value with "://" is taken as a SQLAlchemy URL; anything else is a path to a SQLite file."""
-    if target is None or str(target) == "":
-        target = os.environ.get(ENV_VAR) or default_database_path()
-    text = str(target)
+    text = chosen_target(target)
     if "://" in text:
         parse_url(text)
         return text

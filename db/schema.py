@@ -12,11 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import is_sqlite, set_sqlite_foreign_keys
 from db.errors import DatabaseError, SchemaTooNew
+from db.schema_head import SCHEMA_HEAD
 from db.server_errors import explain_server
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-# The newest migration; tests/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0005"
 VERSION_TABLE = "alembic_version"
 # Any fixed number: the key of the PostgreSQL advisory lock taken while a schema is made.
 SCHEMA_LOCK_KEY = 7_236_051

@@ -6,7 +6,7 @@ small immutable rows; nothing here holds more than the pages asked for."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -16,24 +16,7 @@ from timeline.dates import PartialDate, parse_optional_date
 from timeline.forms import search_problem
 from timeline.records import StateIndex, partial
 from timeline.strength import parse_strength
-from timeline.timeline_rows import PAGE_SIZE, BrowseFilter, EventMark, TimelineRow
-
-
-@dataclass(frozen=True)
-class BrowseState:
-    """The result of applying a filter: how many rows, over which years, and what it means."""
-
-    filter: queries.TreatyFilter
-    count: int
-    first: dt.date
-    last: dt.date
-    description: str
-    # False while `count` is only a lower bound: counting every match of a broad filter at a
-    # million rows takes longer than a keystroke, so the rows show first and the exact count
-    # follows (count_exactly).
-    exact: bool = True
-    first_page: tuple[TimelineRow, ...] = ()  # read with the count, so it shows at once
-
+from timeline.timeline_rows import PAGE_SIZE, BrowseFilter, BrowseState, EventMark, TimelineRow
 
 # Counting stops here when a filter is applied; the view then asks for the exact figure.
 COUNT_AT_ONCE = 20_000

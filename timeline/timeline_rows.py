@@ -3,11 +3,13 @@ the terminal UI can paint before the database layer is imported."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from db.paging import TreatyFilter
     from timeline.dates import PartialDate
 
 PAGE_SIZE = 100
@@ -49,6 +51,22 @@ class TimelineRow:
     @property
     def starts(self) -> PartialDate | None:
         return self.signed or self.in_force
+
+
+@dataclass(frozen=True)
+class BrowseState:
+    """The result of applying a filter: how many rows, over which years, and what it means."""
+
+    filter: TreatyFilter
+    count: int
+    first: dt.date
+    last: dt.date
+    description: str
+    # False while `count` is only a lower bound: counting every match of a broad filter at a
+    # million rows takes longer than a keystroke, so the rows show first and the exact count
+    # follows (count_exactly).
+    exact: bool = True
+    first_page: tuple[TimelineRow, ...] = ()  # read with the count, so it shows at once
 
 
 class PageCache:

@@ -40,6 +40,14 @@ class TreatyApp(App[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def open_database(self) -> None:
+        from timeline.first_page import peek
+
+        # Treaties on screen before the database layer is imported (a file already at this
+        # program's schema, read with the standard library); the full open replaces them.
+        first = peek(self.db_target, self.today)
+        if first is not None:
+            self.call_from_thread(self.timeline_screen.show_first_page, first)
+
         from db.errors import DatabaseError
         from timeline.database import open_database
 

@@ -120,6 +120,11 @@ class TimelineScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._filtered, state, position)
 
+    def show_first_page(self, state) -> None:  # type: ignore[no-untyped-def]
+        """Every treaty's first page, read before the database is open (timeline.first_page)."""
+        if self.view.state is None:
+            self._filtered(state, None)
+
     def _filter_refused(self, message: str) -> None:
         status = self.query_one("#status", Static)
         status.update(f"[b]Filter not applied:[/b] {message}")

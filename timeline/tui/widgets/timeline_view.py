@@ -21,10 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from timeline.timeline_rows import PAGE_SIZE, PageCache, TimelineRow
+from timeline.timeline_rows import PAGE_SIZE, BrowseState, PageCache, TimelineRow
 
 if TYPE_CHECKING:
-    from timeline.browse import BrowseState
     from timeline.dates import PartialDate
 
 DATE_WIDTH = 11
@@ -212,6 +211,8 @@ class TimelineView(ScrollView, can_focus=True):
 
     def _want(self, page: int) -> None:
         if self.state is None or page < 0 or page * PAGE_SIZE >= self.state.count:
+            return
+        if self.engine is None:  # the first page shown before the database is open
             return
         if page in self.cache or page in self.pending:
             return
