@@ -133,6 +133,11 @@ class TimelineScreen(Screen[None]):
 
     def _filtered(self, state, position: int | None) -> None:  # type: ignore[no-untyped-def]
         self.query_one("#status", Static).remove_class("error")
+        shown = self.view.state
+        if position is None and shown is not None and shown.filter is None:
+            # The first page read before the database opened (it has no filter): keep where
+            # the user has moved meanwhile, End included.
+            position = min(self.view.cursor, max(state.count - 1, 0))
         self.view.show(state)
         if position is not None:
             self.view.cursor = position
