@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
 
+import timeline.database
 from tests.tui.conftest import SIZE, settle
 from timeline.browse import apply_filter
 from timeline.first_page import peek
 from timeline.timeline_rows import BrowseFilter
 from timeline.tui.app import TreatyApp
+from timeline.tui.widgets.timeline_view import TimelineView
 
 pytestmark = pytest.mark.sqlite_only(reason="the first page is read from the SQLite file")
 
@@ -32,3 +35,38 @@ async def test_a_move_made_before_the_database_opens_is_kept(seeded_path: Path) 
         assert screen.view.cursor == first.count - 1
         assert screen.view.current is not None
         assert screen.view.current.slug == first.first_page[-1].slug
+
+
+async def test_end_pressed_as_soon_as_the_early_rows_show_reaches_the_timeline(
+    seeded_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real start order: the early page shows while the database layer is still opening
+    (held here until the key is pressed); End then goes to the timeline, not to a filter box."""
+    release = threading.Event()
+    real_open = timeline.database.open_database
+
+    def slow_open(target):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return real_open(target)
+
+    monkeypatch.setattr(timeline.database, "open_database", slow_open)
+    app = TreatyApp(str(seeded_path), today=dt.date(2026, 11, 27))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.timeline_screen
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if screen.view.state is not None:
+                break
+        assert screen.view.state is not None and screen.view.state.filter is None
+        assert app.engine is None  # still opening
+        await pilot.pause()
+        assert isinstance(screen.focused, TimelineView)
+        await pilot.press("end")
+        release.set()
+        await settle(pilot)
+        assert app.engine is not None
+        count = screen.view.state.count
+        assert screen.view.cursor == count - 1
+        assert screen.view.current is not None
+        last = apply_filter(app.engine, BrowseFilter(), app.today)
+        assert screen.view.current.slug != last.first_page[0].slug

@@ -123,6 +123,9 @@ class TimelineScreen(Screen[None]):
     def show_first_page(self, state) -> None:  # type: ignore[no-untyped-def]
         """Every treaty's first page, read before the database is open (timeline.first_page)."""
         if self.view.state is None:
+            # Its rows are up, so the timeline takes the focus now: keys pressed from here on
+            # (End, Page Down) move through them rather than through the first filter box.
+            self._focus_pending = True
             self._filtered(state, None)
 
     def _filter_refused(self, message: str) -> None:
