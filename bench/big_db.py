@@ -69,8 +69,10 @@ def database(treaties: int, seed: int = 1961, rebuild: bool = False) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if rebuild or not _cached(path, treaties, seed):
             started = time.perf_counter()
-            build(path, treaties, seed)
+            # The key of the sources the build reads, taken before it: one edited during a
+            # build of several minutes must not stamp the file as made from the new sources.
             stamp = {"treaties": treaties, "seed": seed, "schema": schema_key()}
+            build(path, treaties, seed)
             _stamp(path).write_text(json.dumps(stamp))
             print(f"built {path} ({treaties:,} treaties) in {time.perf_counter() - started:.0f} s")
     return path
