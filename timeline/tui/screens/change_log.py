@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from timeline.change_log import ChangeSetRecord
+from timeline.tui.widgets.bars import KeyBar
 
 LIMIT = 200  # change sets read; older ones are for `treaty-timeline log SLUG --limit N`
 SHOWN_CHANGES = 8
@@ -55,7 +56,7 @@ class ChangeLogScreen(ModalScreen[None]):
             yield Static(f"History of changes: {self.slug}", id="log-title")
             yield OptionList(id="change-sets")
             yield Static("Loading…", id="log-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
+
+from timeline.tui.widgets.bars import KeyBar, TitleBar
 
 
 def load_comparison(engine, slugs: list[str], today: dt.date):  # type: ignore[no-untyped-def]
@@ -44,10 +46,10 @@ class CompareScreen(Screen[None]):
         self.result = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="compare-body"):
             yield Static("Comparing…", id="comparison")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "compare " + " · ".join(self.slugs)

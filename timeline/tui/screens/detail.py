@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Static
 
 from timeline.records import EventRecord, TreatyRecord
+from timeline.tui.widgets.bars import KeyBar, TitleBar
 
 
 def load_detail(engine, slug: str) -> tuple[TreatyRecord, list[EventRecord]]:  # type: ignore[no-untyped-def]
@@ -47,11 +48,11 @@ class DetailScreen(Screen[None]):
         self.record: TreatyRecord | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Horizontal(id="lineage")
         with VerticalScroll(id="detail-body"):
             yield Static("Loading…", id="detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from db import vocab
 from timeline.dates import DateError, parse_date
 from timeline.strength import LEVELS
+from timeline.tui.widgets.bars import KeyBar, TitleBar
 from timeline.tui.widgets.note import Note
 
 TEXT_FIELDS = (
@@ -123,7 +124,7 @@ class EditScreen(Screen[None]):
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="form"):
             yield Note(id="form-error", classes="error")
             yield from self._inputs(TEXT_FIELDS[:3])
@@ -157,7 +158,7 @@ class EditScreen(Screen[None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def _inputs(self, fields: tuple[tuple[str, str], ...]):  # type: ignore[no-untyped-def]
         for name, label in fields:

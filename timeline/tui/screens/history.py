@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Input, Static
+
+from timeline.tui.widgets.bars import KeyBar, TitleBar
 
 
 def parties_of(engine, slug: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -39,7 +41,7 @@ class HistoryScreen(Screen[None]):
         self.slug = slug
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="history-states"):
             yield Input(placeholder="first state: RUS, USSR, 365", id="state-a")
             yield Input(placeholder="second state: PRK, North Korea", id="state-b")
@@ -47,7 +49,7 @@ class HistoryScreen(Screen[None]):
         with VerticalScroll(id="history-body"):
             yield Static("Name two states (ISO or COW code, or name) and press Enter.",
                          id="history")  # fmt: skip
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "strength history"

@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
 
 from timeline.strength import LEVELS
 from timeline.timeline_rows import BrowseFilter
+from timeline.tui.widgets.bars import KeyBar, TitleBar
 from timeline.tui.widgets.timeline_view import LEFT_WIDTH, TimelineView, short_date
 
 FILTER_DELAY = 0.12  # seconds of quiet typing before the filter runs
@@ -41,7 +42,7 @@ class TimelineScreen(Screen[None]):
     _focus_pending = False  # the timeline is to take the focus when its first rows are up
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="filters"):
             yield Input(placeholder="party: PRK, Russia, 731", id="party")
             yield Input(placeholder="in force from", id="from")
@@ -56,7 +57,7 @@ class TimelineScreen(Screen[None]):
         yield Static("", id="axis")
         yield TimelineView(None, id="timeline")
         yield Static("", id="preview")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> TimelineView:
