@@ -177,3 +177,34 @@ def test_every_way_of_counting_agrees_with_the_rows(seeded_engine: Engine, name:
         assert rows or name == "strength"
         assert count_rows(session, f) == len(rows)
         assert count_rows(session, f, at_most=1) == min(1, len(rows))
+
+
+def _ties_and_undated(session: Session) -> None:
+    """Treaties sharing a day, undated ones, and titles the word filter finds."""
+    audit.begin(session, "test")
+    for n in range(120):
+        signed = None if n % 20 == 0 else dt.date(1950 + n % 30, 1 + n % 3, 1)
+        create_treaty(
+            session,
+            {"slug": f"p{n}", "title": f"Mutual Assistance Pact {n}", "signed_on": signed,
+             "signed_precision": "day" if signed else None, "strength": n % 6},
+        )  # fmt: skip
+    session.commit()
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_a_treaty_is_found_at_its_place_in_the_timeline(seeded_engine: Engine, name: str) -> None:
+    """Where the cursor lands when the timeline comes back to a treaty (after a detail, an
+    edit): its place in the filtered list, ties in a day and undated treaties included."""
+    from db.paging import row_position
+
+    with Session(seeded_engine) as session:
+        _ties_and_undated(session)
+        f = FILTERS[name]
+        if name == "party":
+            ids = session.exec(select(State.id).where(col(State.iso3).in_(["PRK", "SUN"]))).all()
+            f = TreatyFilter(state_ids=tuple(ids))
+        rows = treaty_rows(session, f, 0, 10_000)
+        assert rows
+        assert [row_position(session, f, row.slug) for row in rows] == list(range(len(rows)))
+        assert row_position(session, f, "no-such-treaty") is None
