@@ -33,11 +33,15 @@ PG_DOCUMENT = (
 # so the first page of a search, the next page after a key, or the last page are read straight
 # off the index however many treaties match, with no sort. A contentless table (content='')
 # keeps only the index; the triggers hand it the old values it needs to remove a treaty.
-# Prefixes of up to six letters are indexed, so each keystroke of a word up to that length is
-# one index lookup rather than a merge of every word that starts so.
+# Prefixes of up to PREFIXES letters are indexed, so each keystroke of a word up to that length
+# is one lazy walk of one index entry. A longer word is a merge, in memory, of every word that
+# starts so: for a word in every one of a million titles, 50 ms and 13 MB, against 0.2 ms with
+# its prefix indexed. Twelve letters cover all but the longest words (the index grows by about
+# a sixth over six letters). No per-row token counts are kept (columnsize=0): nothing ranks.
 ID_BITS = 26
 ID_MASK = (1 << ID_BITS) - 1
 MAX_TREATY_ID = ID_MASK
+PREFIXES = 12
 
 
 def _sqlite_key(row: str) -> str:
@@ -48,8 +52,8 @@ def _sqlite_key(row: str) -> str:
 _SQLITE_COLUMNS = "title, short_title, slug"
 _SQLITE_DDL = (
     f"""CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(
-        {_SQLITE_COLUMNS}, content='', tokenize='unicode61 remove_diacritics 2',
-        prefix='1 2 3 4 5 6')""",
+        {_SQLITE_COLUMNS}, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2',
+        prefix='{" ".join(str(n) for n in range(1, PREFIXES + 1))}')""",
     f"""CREATE TRIGGER {SEARCH_TABLE}_insert AFTER INSERT ON treaty BEGIN
         SELECT RAISE(ABORT, 'treaty ids above {MAX_TREATY_ID} do not fit the search index')
         WHERE new.id > {MAX_TREATY_ID};

@@ -173,3 +173,52 @@ def test_a_database_of_another_program_is_refused(new_db: str) -> None:
         open_database(new_db)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM customers")).scalar() == 0
+
+
+# The search index as the previous release's migration 0005 made it.
+SEARCH_INDEX_OF_0005 = """
+CREATE VIRTUAL TABLE treaty_search USING fts5(
+    title, short_title, slug, content='', tokenize='unicode61 remove_diacritics 2',
+    prefix='1 2 3 4 5 6')
+"""
+
+
+@pytest.mark.sqlite_only(reason="PostgreSQL's search index is not rebuilt")
+def test_upgrade_rebuilds_the_search_index_with_longer_prefixes(new_db: str) -> None:
+    from sqlmodel import Session
+
+    from db.paging import TreatyFilter, treaty_rows
+    from db.search import drop_search_index
+
+    engine = _engine(new_db)
+    _upgrade_to(engine, "0001")
+    with engine.begin() as connection:
+        for statement in FIRST_SCHEMA_ROWS.split(";"):
+            if statement.strip():
+                connection.execute(text(statement))
+    _upgrade_to(engine, "0005")
+    with engine.begin() as connection:
+        drop_search_index(connection)
+        connection.execute(text(SEARCH_INDEX_OF_0005))
+        connection.execute(
+            text("INSERT INTO treaty_search(rowid, title, short_title, slug)"
+                 " SELECT id, title, short_title, slug FROM treaty")
+        )  # fmt: skip
+
+    assert ensure_schema(engine).after == SCHEMA_HEAD
+
+    with engine.connect() as connection:
+        ddl = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'treaty_search'")
+        ).scalar_one()
+    assert "prefix='1 2 3 4 5 6 7 8 9 10 11 12'" in ddl and "columnsize=0" in ddl
+    with Session(engine) as session:
+        # Found through the rebuilt index, with its triggers back in place.
+        assert [r.slug for r in treaty_rows(session, TreatyFilter(text="treaty 1961"), 0, 5)] == [
+            "ussr-dprk-1961"
+        ]
+        session.execute(text("UPDATE treaty SET title = 'Renamed Accord' WHERE id = 2"))
+        session.commit()
+        assert [r.slug for r in treaty_rows(session, TreatyFilter(text="renamed"), 0, 5)] == [
+            "later"
+        ]
