@@ -1,5 +1,5 @@
 import sys
 
-from timeline.cli import main
+from timeline.launch import main
 
 sys.exit(main())

@@ -601,47 +601,46 @@ def _restore_double_dash(args: argparse.Namespace) -> None:
             setattr(args, name, ["--" if item == [] else item for item in value])
 
 
-def _app_only(argv: Sequence[str]) -> argparse.Namespace | None:
-    """The arguments when the command line asks for the app and nothing else (no command, at
-    most --db): the full parser, with every command's module, is not needed to start it."""
-    if not argv:
-        return argparse.Namespace(db=None, handler=cmd_default)
-    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
-        return argparse.Namespace(db=argv[0][len("--db=") :], handler=cmd_default)
-    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
-        return argparse.Namespace(db=argv[1], handler=cmd_default)
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    from db.errors import DatabaseError, NotFound
+    from timeline.launch import app_database
 
     if argv is None:
         argv = sys.argv[1:]
-    args = _app_only(argv) or build_parser().parse_args(argv)
+    app_only, db = app_database(argv)
+    # The app alone needs no parser (timeline.launch starts it without this module at all).
+    args = argparse.Namespace(db=db, handler=cmd_default) if app_only else None
+    args = args or build_parser().parse_args(argv)
     if not hasattr(args, "db"):  # given neither before nor after the command
         args.db = None
     _restore_double_dash(args)
     try:
         return args.handler(args)
-    except (UserError, DatabaseError, NotFound, ValueError) as error:
+    except (Exception, KeyboardInterrupt) as error:
+        return failed(error)
+    finally:
+        _close_opened()
+
+
+def failed(error: BaseException) -> int:
+    """Say in one line why a command (or the app) stopped, and give its exit status."""
+    from db.errors import DatabaseError, NotFound
+
+    if isinstance(error, (UserError, DatabaseError, NotFound, ValueError)):
         message = error.args[0] if isinstance(error, NotFound) and error.args else error
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    if isinstance(error, KeyboardInterrupt):
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # the last line of defence: no traceback reaches a user
-        if os.environ.get("TREATY_TIMELINE_DEBUG"):
-            raise
-        print(
-            f"{PROG}: unexpected error: {type(error).__name__}: {error}"
-            " (set TREATY_TIMELINE_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 1
-    finally:
-        _close_opened()
+    if os.environ.get("TREATY_TIMELINE_DEBUG"):
+        raise error
+    # The last line of defence: no traceback reaches a user.
+    print(
+        f"{PROG}: unexpected error: {type(error).__name__}: {error}"
+        " (set TREATY_TIMELINE_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":
