@@ -5,6 +5,9 @@ into a new SQLite file gives the original, row for row."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -156,3 +159,29 @@ def test_a_row_the_server_refuses_stops_the_copy_and_writes_nothing(
     assert "too long" in err
     rows = dump_database(new_db)
     assert rows["alembic_version"] and not any(rows[t] for t in ("state", "treaty", "source"))
+
+
+@pytest.mark.sqlite_only(reason="about SQLite's write lock on the target file")
+def test_a_copy_waits_for_another_program_writing_to_the_target(
+    capsys: pytest.CaptureFixture[str], original: str, sqlite_template: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "target.db"
+    shutil.copy(sqlite_template, target)
+    writing = threading.Event()
+
+    def another_program() -> None:
+        connection = sqlite3.connect(target, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("UPDATE state SET name = name WHERE id = 1")
+        writing.set()
+        time.sleep(0.5)
+        connection.execute("COMMIT")
+        connection.close()
+
+    thread = threading.Thread(target=another_program)
+    thread.start()
+    assert writing.wait(5)
+    code, out, err = run(capsys, "copy", "--db", original, "--to", str(target), "--replace")
+    thread.join()
+    assert code == 0, err
+    assert dump_database(str(target)) == dump_database(original)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from db.engine import database_url, describe_location, make_engine
+from db.engine import database_url, describe_location, make_engine, writer
 from db.errors import DatabaseError
 from db.schema import current_revision, ensure_schema, explain
 
@@ -111,7 +111,9 @@ def _open_source(url: str) -> Engine:
 
 def _copy(reading: Engine, writing: Engine, replace: bool) -> tuple[dict[str, int], int]:
     treaties = SQLModel.metadata.tables["treaty"]
-    with reading.connect() as source, writing.connect() as target:
+    # The target's transaction takes SQLite's write lock at once, so another program writing
+    # there makes the copy wait (the busy timeout) instead of failing halfway through.
+    with reading.connect() as source, writer(writing).connect() as target:
         source = _one_snapshot(source)
         with source.begin(), target.begin():
             held = target.execute(select(func.count()).select_from(treaties)).scalar_one()
