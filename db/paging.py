@@ -14,25 +14,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, false, func, literal, or_, tuple_
+from sqlalchemy import and_, false, func, literal, or_, select, tuple_
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlmodel import Session, col, select
 
-from db.models import Event, State, Treaty, TreatyParty
-from db.queries import _contains
 from db.search import (
     ID_MASK,
+    contains,
     pg_title_search,
     search_table,
     search_words,
     sqlite_matches,
     timeline_key,
 )
+from db.tables import event, state, treaty, treaty_party
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    # What the queries run on: a Core connection (the timeline's own reads), or an ORM session
+    # (callers that hold one); both execute Core statements.
+    Reader = Connection | Session
 
 # SQLAlchemy renders table hints only for dialects that declare them; SQLite's INDEXED BY is
-# one, and the planner needs it where it would otherwise sort a big match (see _walk).
+# one, and the planner needs it where it would otherwise sort a big match (see _page).
 SQLiteCompiler.get_from_hint_text = lambda self, table, text: text  # type: ignore[method-assign]
 WALK_TIMELINE = "INDEXED BY ix_treaty_timeline"
 
@@ -56,20 +63,22 @@ class RowKey:
     id: int
 
 
+# The treaty table's columns, as every statement below names them.
+t = treaty.c
 BROWSE_COLUMNS = (
-    Treaty.id,
-    Treaty.slug,
-    Treaty.title,
-    Treaty.short_title,
-    Treaty.signed_on,
-    Treaty.signed_precision,
-    Treaty.in_force_on,
-    Treaty.in_force_precision,
-    Treaty.ended_on,
-    Treaty.ended_precision,
-    Treaty.strength,
+    t.id,
+    t.slug,
+    t.title,
+    t.short_title,
+    t.signed_on,
+    t.signed_precision,
+    t.in_force_on,
+    t.in_force_precision,
+    t.ended_on,
+    t.ended_precision,
+    t.strength,
 )
-_TITLE_COLUMNS = (Treaty.title, Treaty.short_title, Treaty.slug)
+_TITLE_COLUMNS = (t.title, t.short_title, t.slug)
 
 
 def key_of(row: Any) -> RowKey:
@@ -83,8 +92,17 @@ def as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
+def dialect_of(reader: Reader) -> str:
+    dialect = getattr(reader, "dialect", None) or reader.get_bind().dialect  # type: ignore[union-attr]
+    return dialect.name
+
+
+def _scalar(reader: Reader, statement: Any) -> Any:
+    return reader.execute(statement).scalar_one()
+
+
+def _rows(reader: Reader, statement: Any) -> list[Any]:
+    return list(reader.execute(statement).all())
 
 
 # -- the conditions ------------------------------------------------------------------------------
@@ -107,36 +125,34 @@ def _title_holds(text: str, dialect: str) -> Any:
         return false()
     words = search_words(text)
     if not words:
-        return or_(*(_contains(column, text) for column in _TITLE_COLUMNS))
+        return or_(*(contains(column, text) for column in _TITLE_COLUMNS))
     if dialect == "sqlite":
         search = search_table()
         matching = select(search.c.rowid.op("&")(ID_MASK)).where(sqlite_matches(words))
-        return col(Treaty.id).in_(matching)
+        return t.id.in_(matching)
     ascii_words = [w for w in words if w.isascii()] if dialect == "postgresql" else []
     conditions = [pg_title_search(ascii_words)] if ascii_words else []
     for word in words:
         if word not in ascii_words:
-            conditions.append(or_(*(_contains(column, word) for column in _TITLE_COLUMNS)))
+            conditions.append(or_(*(contains(column, word) for column in _TITLE_COLUMNS)))
     return and_(*conditions)
 
 
 def _starts() -> Any:
-    return func.coalesce(Treaty.signed_on, Treaty.in_force_on)
+    return func.coalesce(t.signed_on, t.in_force_on)
 
 
 def browse_where(statement: Any, f: TreatyFilter, dialect: str) -> Any:
-    """`statement` (which reads the treaty table) narrowed to the rows `f` keeps."""
+    """`statement` (which reads db/tables.py's treaty table) narrowed to the rows `f` keeps."""
     if f.state_ids is not None:
-        parties = select(TreatyParty.treaty_id).where(col(TreatyParty.state_id).in_(f.state_ids))
-        statement = statement.where(col(Treaty.id).in_(parties))
+        parties = select(treaty_party.c.treaty_id).where(treaty_party.c.state_id.in_(f.state_ids))
+        statement = statement.where(t.id.in_(parties))
     if f.active_to is not None:
         statement = statement.where(_starts() <= f.active_to)
     if f.active_from is not None:
-        statement = statement.where(
-            or_(col(Treaty.ended_on).is_(None), col(Treaty.ended_on) > f.active_from)
-        )
+        statement = statement.where(or_(t.ended_on.is_(None), t.ended_on > f.active_from))
     if f.min_strength is not None:
-        statement = statement.where(col(Treaty.strength) >= f.min_strength)
+        statement = statement.where(t.strength >= f.min_strength)
     if f.text:
         statement = statement.where(_title_holds(f.text, dialect))
     return statement
@@ -146,19 +162,17 @@ def _searched(statement: Any, f: TreatyFilter, words: list[str], dialect: str) -
     """`statement` driven by SQLite's full-text index: matches in timeline order, joined to
     their treaties for the other filters."""
     search = search_table()
-    statement = statement.select_from(search).join(
-        Treaty, col(Treaty.id) == search.c.rowid.op("&")(ID_MASK)
-    )
+    statement = statement.select_from(search).join(treaty, t.id == search.c.rowid.op("&")(ID_MASK))
     return browse_where(statement, replace(f, text=None), dialect).where(sqlite_matches(words))
 
 
 # -- pages ---------------------------------------------------------------------------------------
 
 
-def _page(session: Session, f: TreatyFilter, descending: bool, walk: bool) -> tuple[Any, Any]:
+def _page(reader: Reader, f: TreatyFilter, descending: bool, walk: bool) -> tuple[Any, Any]:
     """The statement for rows in timeline order (or its reverse), and the expression keys
     compare against: the search index's rowid or the (signature, id) pair."""
-    dialect = _dialect(session)
+    dialect = dialect_of(reader)
     words = _indexed_words(f, dialect)
     if words is not None:
         statement = _searched(select(*BROWSE_COLUMNS), f, words, dialect)
@@ -168,23 +182,23 @@ def _page(session: Session, f: TreatyFilter, descending: bool, walk: bool) -> tu
     if walk and dialect == "sqlite" and f.state_ids is not None:
         # A state's treaties: walking the timeline and picking them out finds a page near
         # where the walk starts in a few ms; SQLite would gather and sort all of them instead.
-        statement = statement.with_hint(Treaty, WALK_TIMELINE, "sqlite")
+        statement = statement.with_hint(treaty, WALK_TIMELINE, "sqlite")
     if descending:
-        order = (col(Treaty.signed_on).desc().nulls_last(), col(Treaty.id).desc())
+        order = (t.signed_on.desc().nulls_last(), t.id.desc())
     else:
         # NULLS FIRST spelt out: it is SQLite's default but not PostgreSQL's.
-        order = (col(Treaty.signed_on).nulls_first(), col(Treaty.id))
+        order = (t.signed_on.nulls_first(), t.id)
     return statement.order_by(*order), None
 
 
-def page_select(session: Session, f: TreatyFilter, offset: int, limit: int) -> Any:
+def page_select(reader: Reader, f: TreatyFilter, offset: int, limit: int) -> Any:
     """The statement that reads a page of the timeline by position, first to last."""
-    statement, _ = _page(session, f, descending=False, walk=offset == 0)
+    statement, _ = _page(reader, f, descending=False, walk=offset == 0)
     return statement.offset(offset).limit(limit)
 
 
 def treaty_rows(
-    session: Session, f: TreatyFilter, offset: int, limit: int, count: int | None = None
+    reader: Reader, f: TreatyFilter, offset: int, limit: int, count: int | None = None
 ) -> list[Any]:
     """One page of light rows in timeline order, by position. With `count` given, a page in
     the second half is counted from the end, so no page skips more than half the rows."""
@@ -193,59 +207,59 @@ def treaty_rows(
         if wanted <= 0:
             return []
         from_end = max(count - offset - limit, 0)
-        statement, _ = _page(session, f, descending=True, walk=from_end == 0)
-        return list(reversed(session.exec(statement.offset(from_end).limit(wanted)).all()))
-    return list(session.exec(page_select(session, f, offset, limit)).all())
+        statement, _ = _page(reader, f, descending=True, walk=from_end == 0)
+        return list(reversed(_rows(reader, statement.offset(from_end).limit(wanted))))
+    return _rows(reader, page_select(reader, f, offset, limit))
 
 
-def rows_after(session: Session, f: TreatyFilter, key: RowKey, limit: int) -> list[Any]:
+def rows_after(reader: Reader, f: TreatyFilter, key: RowKey, limit: int) -> list[Any]:
     """The `limit` rows that follow `key` in timeline order."""
-    statement, rowid = _page(session, f, descending=False, walk=True)
+    statement, rowid = _page(reader, f, descending=False, walk=True)
     if rowid is not None:
         later = rowid > timeline_key(key.signed_on, key.id)
-        return list(session.exec(statement.where(later).limit(limit)).all())
+        return _rows(reader, statement.where(later).limit(limit))
     if key.signed_on is None:
-        undated = statement.where(col(Treaty.signed_on).is_(None), col(Treaty.id) > key.id)
-        found = list(session.exec(undated.limit(limit)).all())
+        undated = statement.where(t.signed_on.is_(None), t.id > key.id)
+        found = _rows(reader, undated.limit(limit))
         if len(found) == limit:
             return found
-        dated = statement.where(col(Treaty.signed_on).is_not(None))
-        return found + list(session.exec(dated.limit(limit - len(found))).all())
+        dated = statement.where(t.signed_on.is_not(None))
+        return found + _rows(reader, dated.limit(limit - len(found)))
     later = _pair() > _pair_of(key)
-    return list(session.exec(statement.where(later).limit(limit)).all())
+    return _rows(reader, statement.where(later).limit(limit))
 
 
-def rows_before(session: Session, f: TreatyFilter, key: RowKey, limit: int) -> list[Any]:
+def rows_before(reader: Reader, f: TreatyFilter, key: RowKey, limit: int) -> list[Any]:
     """The `limit` rows that come just before `key`, in timeline order."""
-    statement, rowid = _page(session, f, descending=True, walk=True)
+    statement, rowid = _page(reader, f, descending=True, walk=True)
     if rowid is not None:
         earlier = rowid < timeline_key(key.signed_on, key.id)
-        return list(reversed(session.exec(statement.where(earlier).limit(limit)).all()))
-    undated = statement.where(col(Treaty.signed_on).is_(None))
+        return list(reversed(_rows(reader, statement.where(earlier).limit(limit))))
+    undated = statement.where(t.signed_on.is_(None))
     if key.signed_on is None:
-        found = list(session.exec(undated.where(col(Treaty.id) < key.id).limit(limit)).all())
+        found = _rows(reader, undated.where(t.id < key.id).limit(limit))
         return list(reversed(found))
-    found = list(session.exec(statement.where(_pair() < _pair_of(key)).limit(limit)).all())
+    found = _rows(reader, statement.where(_pair() < _pair_of(key)).limit(limit))
     if len(found) < limit:
-        found += list(session.exec(undated.limit(limit - len(found))).all())
+        found += _rows(reader, undated.limit(limit - len(found)))
     return list(reversed(found))
 
 
 def _pair() -> Any:
     # A row value: SQLite and PostgreSQL both seek an index on (signed_on, id) with it.
-    return tuple_(col(Treaty.signed_on), col(Treaty.id))
+    return tuple_(t.signed_on, t.id)
 
 
 def _pair_of(key: RowKey) -> Any:
-    return tuple_(literal(key.signed_on, type_=Treaty.__table__.c.signed_on.type), literal(key.id))
+    return tuple_(literal(key.signed_on, type_=t.signed_on.type), literal(key.id))
 
 
 # -- counting and the axis -----------------------------------------------------------------------
 
 
-def count_select(session: Session, f: TreatyFilter, at_most: int | None = None) -> Any:
+def count_select(reader: Reader, f: TreatyFilter, at_most: int | None = None) -> Any:
     """The statement that counts the treaties `f` keeps, stopping at `at_most`."""
-    dialect = _dialect(session)
+    dialect = dialect_of(reader)
     words = _indexed_words(f, dialect)
     if words is not None and replace(f, text=None) == TreatyFilter():
         # Words alone: count the index's matches without reading a treaty.
@@ -253,27 +267,27 @@ def count_select(session: Session, f: TreatyFilter, at_most: int | None = None) 
     elif words is not None:
         kept = _searched(select(literal(1)), f, words, dialect)
     else:
-        kept = browse_where(select(literal(1)).select_from(Treaty), f, dialect)
+        kept = browse_where(select(literal(1)).select_from(treaty), f, dialect)
         if f.active_from or f.active_to:
             # "In force on" keeps rows from either end of the signature order; the covering
             # index answers it without reading the table (SQLite would pick the end-date one).
-            kept = kept.with_hint(Treaty, WALK_TIMELINE, "sqlite")
+            kept = kept.with_hint(treaty, WALK_TIMELINE, "sqlite")
     if at_most is not None:
         kept = kept.limit(at_most)
     return select(func.count()).select_from(kept.subquery())
 
 
-def count_rows(session: Session, f: TreatyFilter, at_most: int | None = None) -> int:
+def count_rows(reader: Reader, f: TreatyFilter, at_most: int | None = None) -> int:
     """How many treaties `f` keeps, counting no further than `at_most`."""
-    dialect = _dialect(session)
+    dialect = dialect_of(reader)
     if f.text is None and f.active_from is None and f.active_to is None and f.state_ids:
         # A state's treaties, from the (state, treaty) index alone.
-        kept: Any = select(TreatyParty.treaty_id).where(col(TreatyParty.state_id).in_(f.state_ids))
+        kept: Any = select(treaty_party.c.treaty_id).where(treaty_party.c.state_id.in_(f.state_ids))
         kept = _at_most(kept.distinct(), at_most)
-        return session.exec(select(func.count()).select_from(kept.subquery())).one()
+        return _scalar(reader, select(func.count()).select_from(kept.subquery()))
     if f.text is None and f.state_ids is None and f.active_to is not None and dialect == "sqlite":
-        return _count_in_force(session, f, f.active_to, at_most)
-    return session.exec(count_select(session, f, at_most)).one()
+        return _count_in_force(reader, f, f.active_to, at_most)
+    return _scalar(reader, count_select(reader, f, at_most))
 
 
 def _at_most(statement: Any, at_most: int | None) -> Any:
@@ -281,17 +295,17 @@ def _at_most(statement: Any, at_most: int | None) -> Any:
 
 
 def _count_in_force(
-    session: Session, f: TreatyFilter, active_to: dt.date, at_most: int | None
+    reader: Reader, f: TreatyFilter, active_to: dt.date, at_most: int | None
 ) -> int:
     """Treaties in force in a period, counted back in time from its end: those signed just
     before are nearly all still in force, so a capped count stops within a few thousand
     index entries instead of walking from 1815. Undated treaties are counted apart."""
     dated = browse_where(
-        select(literal(1)).select_from(Treaty), replace(f, active_to=None), "sqlite"
-    ).where(col(Treaty.signed_on) <= active_to)
-    dated = dated.with_hint(Treaty, WALK_TIMELINE, "sqlite").order_by(col(Treaty.signed_on).desc())
+        select(literal(1)).select_from(treaty), replace(f, active_to=None), "sqlite"
+    ).where(t.signed_on <= active_to)
+    dated = dated.with_hint(treaty, WALK_TIMELINE, "sqlite").order_by(t.signed_on.desc())
     undated = browse_where(
-        select(literal(1)).select_from(Treaty).where(col(Treaty.signed_on).is_(None)), f, "sqlite"
+        select(literal(1)).select_from(treaty).where(t.signed_on.is_(None)), f, "sqlite"
     )
     total = 0
     for part in (dated, undated):
@@ -299,56 +313,54 @@ def _count_in_force(
         if left is not None and left <= 0:
             break
         counted = select(func.count()).select_from(_at_most(part, left).subquery())
-        total += session.exec(counted).one()
+        total += _scalar(reader, counted)
     return total
 
 
-def first_start(
-    session: Session, f: TreatyFilter, first_rows: Sequence[Any] = ()
-) -> dt.date | None:
+def first_start(reader: Reader, f: TreatyFilter, first_rows: Sequence[Any] = ()) -> dt.date | None:
     """The earliest start (signature, or entry into force where undated) among the rows `f`
     keeps, given the first page of them: the first dated row in timeline order, and the
     undated rows (few, and at the front of the order), rather than a scan of every match."""
-    dialect = _dialect(session)
+    dialect = dialect_of(reader)
     starts = [as_date(r.in_force_on) for r in first_rows if r.signed_on is None]
     dated = [r for r in first_rows if r.signed_on is not None][:1]
     if first_rows and dated:
         # The page holds every undated row (they come first) and the earliest dated one.
         starts.append(as_date(dated[0].signed_on))
         return min((d for d in starts if d is not None), default=None)
-    dated = rows_after(session, f, RowKey(dt.date.min, 0), 1)
+    dated = rows_after(reader, f, RowKey(dt.date.min, 0), 1)
     words = _indexed_words(f, dialect)
     if words is not None:
-        undated = _searched(select(func.min(Treaty.in_force_on)), f, words, dialect)
+        undated = _searched(select(func.min(t.in_force_on)), f, words, dialect)
         undated = undated.where(search_table().c.rowid <= ID_MASK)
     else:
         undated = browse_where(
-            select(func.min(Treaty.in_force_on)).where(col(Treaty.signed_on).is_(None)), f, dialect
+            select(func.min(t.in_force_on)).where(t.signed_on.is_(None)), f, dialect
         )
-    found = [as_date(session.exec(undated).one())]
+    found = [as_date(_scalar(reader, undated))]
     found += [as_date(dated[0].signed_on)] if dated else []
     return min((d for d in found if d is not None), default=None)
 
 
-def last_end(session: Session, f: TreatyFilter, count: int | None) -> dt.date | None:
+def last_end(reader: Reader, f: TreatyFilter, count: int | None) -> dt.date | None:
     """The latest end among the rows `f` keeps when they are few; otherwise the latest end
     of all (one index lookup), which only ever widens the axis."""
     if count is not None and count <= 5000:
         statement = browse_where(
-            select(func.max(Treaty.ended_on)).select_from(Treaty), f, _dialect(session)
+            select(func.max(t.ended_on)).select_from(treaty), f, dialect_of(reader)
         )
     else:
-        statement = select(func.max(Treaty.ended_on))
-    return as_date(session.exec(statement).one())
+        statement = select(func.max(t.ended_on))
+    return as_date(_scalar(reader, statement))
 
 
-def row_position(session: Session, f: TreatyFilter, slug: str) -> int | None:
+def row_position(reader: Reader, f: TreatyFilter, slug: str) -> int | None:
     """Where the treaty stands in the filtered, ordered list (for jumping to it)."""
-    target = session.exec(select(Treaty.id, Treaty.signed_on).where(Treaty.slug == slug)).first()
+    target = reader.execute(select(t.id, t.signed_on).where(t.slug == slug)).first()
     if target is None:
         return None
     treaty_id, signed_on = target
-    dialect = _dialect(session)
+    dialect = dialect_of(reader)
     words = _indexed_words(f, dialect)
     if words is not None:
         # A search: the matches before its key in the search index, which is in timeline order.
@@ -357,30 +369,30 @@ def row_position(session: Session, f: TreatyFilter, slug: str) -> int | None:
         else:
             counting = _searched(select(func.count()), f, words, dialect)
         earlier = search_table().c.rowid < timeline_key(signed_on, treaty_id)
-        return session.exec(counting.where(earlier)).one()
+        return _scalar(reader, counting.where(earlier))
     # The rows before it, as separate ranges of the timeline's index: one OR of the three
     # made SQLite gather every matching row id first (1.3 s and 23 MB for the last of a
     # million treaties, against 0.1 s for the sum of three counts).
-    before = [col(Treaty.signed_on).is_(None) & (col(Treaty.id) < treaty_id)]
+    before = [t.signed_on.is_(None) & (t.id < treaty_id)]
     if signed_on is not None:
         before = [
-            col(Treaty.signed_on).is_(None),
-            col(Treaty.signed_on) < signed_on,
-            (col(Treaty.signed_on) == signed_on) & (col(Treaty.id) < treaty_id),
+            t.signed_on.is_(None),
+            t.signed_on < signed_on,
+            (t.signed_on == signed_on) & (t.id < treaty_id),
         ]
-    counting = browse_where(select(func.count()).select_from(Treaty), f, dialect)
-    return sum(session.exec(counting.where(part)).one() for part in before)
+    counting = browse_where(select(func.count()).select_from(treaty), f, dialect)
+    return sum(_scalar(reader, counting.where(part)) for part in before)
 
 
 # -- what a page shows besides the treaty row ----------------------------------------------------
 
 
-def party_names_of(session: Session, treaty_ids: Sequence[int]) -> dict[int, list[str]]:
-    rows = session.exec(
-        select(TreatyParty.treaty_id, State.short_name)
-        .join(State, col(State.id) == col(TreatyParty.state_id))
-        .where(col(TreatyParty.treaty_id).in_(treaty_ids))
-        .order_by(col(TreatyParty.id))
+def party_names_of(reader: Reader, treaty_ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = reader.execute(
+        select(treaty_party.c.treaty_id, state.c.short_name)
+        .join(state, state.c.id == treaty_party.c.state_id)
+        .where(treaty_party.c.treaty_id.in_(treaty_ids))
+        .order_by(treaty_party.c.id)
     ).all()
     found: dict[int, list[str]] = {i: [] for i in treaty_ids}
     for treaty_id, name in rows:
@@ -388,21 +400,14 @@ def party_names_of(session: Session, treaty_ids: Sequence[int]) -> dict[int, lis
     return found
 
 
-def event_marks_of(session: Session, treaty_ids: Sequence[int]) -> dict[int, list[Any]]:
-    rows = session.exec(
-        select(Event.treaty_id, Event.happened_on, Event.happened_precision, Event.kind)
-        .where(col(Event.treaty_id).in_(treaty_ids))
-        .order_by(col(Event.happened_on))
+def event_marks_of(reader: Reader, treaty_ids: Sequence[int]) -> dict[int, list[Any]]:
+    e = event.c
+    rows = reader.execute(
+        select(e.treaty_id, e.happened_on, e.happened_precision, e.kind)
+        .where(e.treaty_id.in_(treaty_ids))
+        .order_by(e.happened_on)
     ).all()
     found: dict[int, list[Any]] = {i: [] for i in treaty_ids}
     for treaty_id, on, precision, kind in rows:
         found[treaty_id].append((on, precision, kind))
     return found
-
-
-def treaties_matching(session: Session, f: TreatyFilter) -> list[Treaty]:
-    """Every treaty the browsing filter matches, in timeline order (for exporting)."""
-    statement = browse_where(select(Treaty), f, _dialect(session)).order_by(
-        col(Treaty.signed_on).nulls_first(), col(Treaty.id)
-    )
-    return list(session.exec(statement).all())

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
+from db import tables
 from db.errors import NotFound
 from db.models import (
     Citation,
@@ -21,6 +21,8 @@ from db.models import (
     Treaty,
     TreatyParty,
 )
+from db.paging import TreatyFilter, browse_where, dialect_of
+from db.search import contains
 
 COUNTED = {
     "treaties": Treaty,
@@ -64,24 +66,6 @@ def treaty_by_slug(session: Session, slug: str) -> Treaty:
     return treaty
 
 
-def _like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` literally anywhere (% and _ escaped with backslash)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
-def _contains(column: Any, text: str) -> Any:
-    """`column` holds `text`, in any case. The database's lower() may change only ASCII letters
-    (SQLite's always does, PostgreSQL's in a database with the C locale), so the upper-case
-    forms of the other letters of `text` are lowered with replace(), which every engine has."""
-    lowered = func.lower(column)
-    for letter in sorted({c for c in text.lower() if not c.isascii()}):
-        for upper in sorted({letter.upper(), letter.title()} - {letter}):
-            if len(upper) == 1 and upper.lower() == letter:
-                lowered = func.replace(lowered, upper, letter)
-    return lowered.like(_like_pattern(text), escape="\\")
-
-
 def find_treaties(
     session: Session,
     *,
@@ -117,12 +101,12 @@ def find_treaties(
         statement = statement.where(col(Treaty.strength) >= min_strength)
     if text:
         clauses = select(Provision.treaty_id).where(
-            or_(_contains(Provision.text, text), _contains(Provision.conditions, text))
+            or_(contains(Provision.text, text), contains(Provision.conditions, text))
         )
         statement = statement.where(
             or_(
                 *(
-                    _contains(column, text)
+                    contains(column, text)
                     for column in (
                         Treaty.title,
                         Treaty.short_title,
@@ -164,3 +148,15 @@ def find_events(
     if treaty_id is not None:
         statement = statement.where(Event.treaty_id == treaty_id)
     return list(session.exec(statement.order_by(col(Event.happened_on), col(Event.key))).all())
+
+
+def treaties_matching(session: Session, f: TreatyFilter) -> list[Treaty]:
+    """Every treaty the browsing filter matches, in timeline order (for exporting)."""
+    statement = select(Treaty)
+    if f != TreatyFilter():
+        # The filter is written over db/tables.py's treaty table, a table apart from the
+        # model's: it selects the ids here, as a subquery, rather than join the two.
+        matching = browse_where(select(tables.treaty.c.id), f, dialect_of(session))
+        statement = statement.where(col(Treaty.id).in_(matching))
+    statement = statement.order_by(col(Treaty.signed_on).nulls_first(), col(Treaty.id))
+    return list(session.exec(statement).all())

@@ -4,7 +4,8 @@ A search is a list of words; a treaty matches when each word starts a word of it
 title or slug, in any case ("mutual assist" finds "Treaty of Mutual Assistance"). SQLite keeps
 an FTS5 table in step with `treaty` by triggers, folding case and accents; PostgreSQL has a GIN
 index over a tsvector of the same text. Whatever the user types is reduced to words here, so no
-search can carry FTS or tsquery syntax into the database."""
+search can carry FTS or tsquery syntax into the database. Text with no words, and words the index
+cannot fold, are looked for as substrings (`contains`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, column, literal_column, table, text
+from sqlalchemy import Connection, Integer, bindparam, column, func, literal_column, table, text
 
 SEARCH_TABLE = "treaty_search"
 # The tables FTS5 keeps beside the virtual table; they belong to the index, not to the models.
@@ -145,3 +146,21 @@ def pg_title_search(words: list[str]) -> Any:
     other words by a scan)."""
     query = text("to_tsquery('simple'::regconfig, :search)").bindparams(search=pg_tsquery(words))
     return literal_column(PG_DOCUMENT).op("@@")(query)
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere (% and _ escaped with backslash)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def contains(column: Any, text: str) -> Any:
+    """`column` holds `text`, in any case. The database's lower() may change only ASCII letters
+    (SQLite's always does, PostgreSQL's in a database with the C locale), so the upper-case
+    forms of the other letters of `text` are lowered with replace(), which every engine has."""
+    lowered = func.lower(column)
+    for letter in sorted({c for c in text.lower() if not c.isascii()}):
+        for upper in sorted({letter.upper(), letter.title()} - {letter}):
+            if len(upper) == 1 and upper.lower() == letter:
+                lowered = func.replace(lowered, upper, letter)
+    return lowered.like(like_pattern(text), escape="\\")

@@ -1,7 +1,9 @@
 """Browsing the timeline a page at a time: the filter a user sets, and the rows on screen.
 
 Plain Python for the terminal UI's timeline view: it asks for pages by position and gets back
-small immutable rows; nothing here holds more than the pages asked for."""
+small immutable rows; nothing here holds more than the pages asked for. Everything but the
+export reads with SQLAlchemy Core on a plain connection: the ORM, SQLModel and pydantic are
+never imported to browse (tests/test_browse_path.py)."""
 
 from __future__ import annotations
 
@@ -9,27 +11,28 @@ import datetime as dt
 from dataclasses import replace
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from db import paging as queries
-from timeline.dates import PartialDate, parse_optional_date
-from timeline.forms import search_problem
-from timeline.records import StateIndex, partial
+from timeline.dates import PartialDate, parse_optional_date, partial
+from timeline.states import StateIndex
 from timeline.strength import parse_strength
+from timeline.text_checks import search_problem
 from timeline.timeline_rows import PAGE_SIZE, BrowseFilter, BrowseState, EventMark, TimelineRow
 
 # Counting stops here when a filter is applied; the view then asks for the exact figure.
 COUNT_AT_ONCE = 20_000
 
 
-def to_query_filter(session: Session, wanted: BrowseFilter) -> tuple[queries.TreatyFilter, str]:
+def to_query_filter(
+    reader: queries.Reader, wanted: BrowseFilter
+) -> tuple[queries.TreatyFilter, str]:
     """The database filter for what the user typed, and a phrase saying what it shows.
 
     Raises ValueError (or NotFound for an unknown state) with a message for the filter bar."""
     words = []
     state_ids = None
     if wanted.party.strip():
-        index = StateIndex(session)
+        index = StateIndex(reader)
         state = index.find(wanted.party)
         lineage = index.lineage(state)
         state_ids = tuple(s.id for s in lineage)
@@ -65,20 +68,20 @@ def apply_filter(engine: Engine, wanted: BrowseFilter, today: dt.date | None = N
     """Apply what the user typed: the first page of rows, how many there are and the years
     they span, in as few reads as a keystroke allows."""
     today = today or dt.date.today()
-    with Session(engine) as session:
-        query_filter, description = to_query_filter(session, wanted)
-        first_rows = queries.treaty_rows(session, query_filter, 0, PAGE_SIZE)
+    with engine.connect() as connection:
+        query_filter, description = to_query_filter(connection, wanted)
+        first_rows = queries.treaty_rows(connection, query_filter, 0, PAGE_SIZE)
         # Every treaty: a whole table is counted from its smallest index in a few ms.
         every = query_filter == queries.TreatyFilter()
         if len(first_rows) < PAGE_SIZE:
             count = len(first_rows)
         else:
             cap = None if every else COUNT_AT_ONCE + 1
-            count = queries.count_rows(session, query_filter, at_most=cap)
+            count = queries.count_rows(connection, query_filter, at_most=cap)
         exact = len(first_rows) < PAGE_SIZE or every or count <= COUNT_AT_ONCE
-        first = queries.first_start(session, query_filter, first_rows)
-        last = queries.last_end(session, query_filter, count if exact else None)
-        page = tuple(_timeline_rows(session, first_rows))
+        first = queries.first_start(connection, query_filter, first_rows)
+        last = queries.last_end(connection, query_filter, count if exact else None)
+        page = tuple(_timeline_rows(connection, first_rows))
     first = first or today.replace(year=max(today.year - 10, 1))
     last = max(last or today, today)
     return BrowseState(query_filter, count, first, last, description, exact, page)
@@ -86,8 +89,8 @@ def apply_filter(engine: Engine, wanted: BrowseFilter, today: dt.date | None = N
 
 def count_exactly(engine: Engine, state: BrowseState) -> BrowseState:
     """The same state with every matching row counted."""
-    with Session(engine) as session:
-        count = queries.count_rows(session, state.filter)
+    with engine.connect() as connection:
+        count = queries.count_rows(connection, state.filter)
     return replace(state, count=count, exact=True)
 
 
@@ -102,20 +105,20 @@ def fetch_page(
     """Page number `page` of the filtered rows. `after` (the last row of the page before) or
     `before` (the first row of the page after) lets the database seek straight to the page
     instead of counting its way there; `count` lets a far page be counted from the end."""
-    with Session(engine) as session:
+    with engine.connect() as connection:
         if after is not None:
-            rows = queries.rows_after(session, query_filter, _key(after), PAGE_SIZE)
+            rows = queries.rows_after(connection, query_filter, _key(after), PAGE_SIZE)
         elif before is not None:
-            rows = queries.rows_before(session, query_filter, _key(before), PAGE_SIZE)
+            rows = queries.rows_before(connection, query_filter, _key(before), PAGE_SIZE)
         else:
-            rows = queries.treaty_rows(session, query_filter, page * PAGE_SIZE, PAGE_SIZE, count)
-        return _timeline_rows(session, rows)
+            rows = queries.treaty_rows(connection, query_filter, page * PAGE_SIZE, PAGE_SIZE, count)
+        return _timeline_rows(connection, rows)
 
 
-def _timeline_rows(session: Session, rows: list) -> list[TimelineRow]:  # type: ignore[type-arg]
+def _timeline_rows(reader: queries.Reader, rows: list) -> list[TimelineRow]:  # type: ignore[type-arg]
     ids = [r.id for r in rows]
-    parties = queries.party_names_of(session, ids)
-    marks = queries.event_marks_of(session, ids)
+    parties = queries.party_names_of(reader, ids)
+    marks = queries.event_marks_of(reader, ids)
     return [
         TimelineRow(
             id=r.id,
@@ -141,8 +144,8 @@ def _key(row: TimelineRow) -> queries.RowKey:
 
 
 def position_of(engine: Engine, query_filter: queries.TreatyFilter, slug: str) -> int | None:
-    with Session(engine) as session:
-        return queries.row_position(session, query_filter, slug)
+    with engine.connect() as connection:
+        return queries.row_position(connection, query_filter, slug)
 
 
 def export_selection(
@@ -150,13 +153,16 @@ def export_selection(
 ) -> tuple[int, int]:
     """Write the treaties the screen's filter shows (and their events) to `path` in `form`;
     returns how many treaties and events were written."""
+    from sqlmodel import Session
+
+    from db.queries import treaties_matching
     from timeline.io.export_cli import render, write_output
     from timeline.io.selection import select_events
     from timeline.records import to_records
 
     with Session(engine) as session:
         states = StateIndex(session)
-        treaties = to_records(session, queries.treaties_matching(session, state.filter), states)
+        treaties = to_records(session, treaties_matching(session, state.filter), states)
         events = select_events(session, treaties, everything=everything, states=states)
         said = [] if everything else [state.description]
         text = render(form, session, treaties, events, said)

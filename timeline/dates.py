@@ -24,6 +24,7 @@ __all__ = [
     "format_duration",
     "parse_date",
     "parse_optional_date",
+    "partial",
 ]
 
 # Fixed English names: calendar.month_name follows the process locale.
@@ -176,6 +177,13 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso()
+
+
+def partial(value: datetime.date | None, precision: str | None) -> PartialDate | None:
+    """A stored date pair (first day, precision) as a PartialDate; None when either is missing."""
+    if value is None or precision is None:
+        return None
+    return PartialDate.from_parts(value, precision)
 
 
 _ISO = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")

@@ -19,6 +19,9 @@ from db.errors import NotFound
 from timeline.dates import DateError, DateOrder, PartialDate, parse_optional_date
 from timeline.records import StateIndex, TreatyRecord
 from timeline.strength import StrengthError, parse_strength
+from timeline.text_checks import SEARCH_MAX as SEARCH_MAX  # re-exported
+from timeline.text_checks import search_problem as search_problem  # re-exported
+from timeline.text_checks import text_problem
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 120
@@ -82,29 +85,6 @@ PARTY_FIELDS = ("state", "role", "signer", "signer_title", "ratified", "notes")
 _ECHO = reprlib.Repr()
 _ECHO.maxstring = _ECHO.maxother = 60
 _shown = _ECHO.repr
-_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def text_problem(text: str) -> str | None:
-    """Why `text` cannot be stored or searched for, or None: a NUL character (PostgreSQL
-    refuses it and SQLite's LIKE stops at it), or bytes that were not UTF-8 (decoded to
-    unpaired surrogates)."""
-    if "\x00" in text:
-        return "contains a NUL character"
-    if _UNPAIRED_SURROGATE.search(text):
-        return "contains bytes that are not UTF-8 text"
-    return None
-
-
-# SQLite refuses a LIKE pattern over 50,000 bytes; no stored text is searched for whole anyway.
-SEARCH_MAX = 10_000
-
-
-def search_problem(text: str) -> str | None:
-    """Why `text` cannot be searched for, or None."""
-    if len(text) > SEARCH_MAX:
-        return f"too long ({len(text)} characters; at most {SEARCH_MAX})"
-    return text_problem(text)
 
 
 class InvalidInput(ValueError):
