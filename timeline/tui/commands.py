@@ -12,12 +12,10 @@ MATCH_LIMIT = 20
 
 def treaties_matching(engine, words: str, limit: int = MATCH_LIMIT) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """(slug, name) of treaties whose title, short title or slug contain the words."""
-    from sqlmodel import Session
-
     from db.paging import TreatyFilter, treaty_rows
 
-    with Session(engine) as session:
-        rows = treaty_rows(session, TreatyFilter(text=words), 0, limit)
+    with engine.connect() as connection:
+        rows = treaty_rows(connection, TreatyFilter(text=words), 0, limit)
     return [(r.slug, r.short_title or r.title) for r in rows]
 
 
