@@ -155,3 +155,16 @@ async def test_export_the_filtered_selection(app: TreatyApp, tmp_path, monkeypat
         await settle(pilot)
     document = json.loads((tmp_path / "treaties.json").read_text(encoding="utf-8"))
     assert len(document["treaties"]) == 5 and document["events"]
+
+
+async def test_enter_in_the_search_box_goes_to_what_it_found(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"2000", "enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen.focused, TimelineView)
+        assert rows(app) == ["russia-dprk-2000"]
+        await pilot.press("enter")  # and Enter there opens it
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)

@@ -98,6 +98,11 @@ class TimelineScreen(Screen[None]):
             self._filter_timer.stop()
         self._filter_timer = self.set_timer(FILTER_DELAY, self.refilter)
 
+    @on(Input.Submitted, "#filters Input")
+    def filter_submitted(self) -> None:
+        # Enter in a filter box goes to the rows it keeps, as Escape does.
+        self.view.focus()
+
     def refilter(self, keep: str | None = None) -> None:
         if getattr(self.app, "engine", None) is None:
             return
