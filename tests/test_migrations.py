@@ -110,13 +110,19 @@ def _dump(engine: Engine) -> dict[str, list[tuple]]:
         }
 
 
-def test_upgrade_from_the_first_migration_keeps_every_record(new_db: str) -> None:
-    engine = _engine(new_db)
+def _with_first_schema_rows(target: str) -> Engine:
+    """A database at the first migration holding FIRST_SCHEMA_ROWS."""
+    engine = _engine(target)
     _upgrade_to(engine, "0001")
     with engine.begin() as connection:
         for statement in FIRST_SCHEMA_ROWS.split(";"):
             if statement.strip():
                 connection.execute(text(statement))
+    return engine
+
+
+def test_upgrade_from_the_first_migration_keeps_every_record(new_db: str) -> None:
+    engine = _with_first_schema_rows(new_db)
     before = _dump(engine)
 
     change = ensure_schema(engine)
@@ -190,12 +196,7 @@ def test_upgrade_rebuilds_the_search_index_with_longer_prefixes(new_db: str) -> 
     from db.paging import TreatyFilter, treaty_rows
     from db.search import drop_search_index
 
-    engine = _engine(new_db)
-    _upgrade_to(engine, "0001")
-    with engine.begin() as connection:
-        for statement in FIRST_SCHEMA_ROWS.split(";"):
-            if statement.strip():
-                connection.execute(text(statement))
+    engine = _with_first_schema_rows(new_db)
     _upgrade_to(engine, "0005")
     with engine.begin() as connection:
         drop_search_index(connection)
