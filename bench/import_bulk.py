@@ -2,7 +2,7 @@
 `treaty-timeline export --format json` writes), imported through the real import into a fresh
 seeded database, against raw `sqlite3.executemany` of the same rows into another.
 
-    python -m bench.import_bulk [--treaties 20000] [--seed 1961]
+    python -m bench.import_bulk [--treaties 20000] [--seed 1961] [--profile 30]
 
 Treaties have two to four parties, one or two clauses and up to two events (bench/synthetic.py,
 with a second clause and event added here). The import is timed from reading the file to its
@@ -13,8 +13,11 @@ beforehand, in one transaction. Rows are those rows, the same count for both."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import datetime as dt
 import json
+import pstats
 import random
 import sqlite3
 import sys
@@ -196,14 +199,17 @@ def raw_insert(path: Path, tables: Mapping[str, list[dict[str, Any]]]) -> float:
     return elapsed
 
 
-def timed_import(db: Path, file: Path) -> tuple[float, float, ImportReport]:
+def timed_import(
+    db: Path, file: Path, profiler: cProfile.Profile | None = None
+) -> tuple[float, float, ImportReport]:
     """Wall and CPU seconds for `treaty-timeline import FILE`'s work: read, validate, merge,
-    write, commit."""
+    write, commit (under `profiler`, if given)."""
     engine = open_database(db).engine
     started, cpu = time.perf_counter(), time.process_time()
-    with Session(engine) as session:
-        batch = read_json(file, session)
-    report = run_import(engine, batch)
+    with profiler or contextlib.nullcontext():
+        with Session(engine) as session:
+            batch = read_json(file, session)
+        report = run_import(engine, batch)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
     return elapsed, cpu, report
@@ -217,7 +223,9 @@ def counts(path: Path, tables: Sequence[str] = WRITTEN) -> dict[str, int]:
 # -- the figures ---------------------------------------------------------------------------------
 
 
-def measure(treaties: int, seed: int = 1961) -> dict[str, Any]:
+def measure(
+    treaties: int, seed: int = 1961, profiler: cProfile.Profile | None = None
+) -> dict[str, Any]:
     """Import and raw figures for `treaties` synthetic treaties, in a scratch folder: rows,
     seconds (wall and CPU), rows a second, their ratio and the target."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -236,7 +244,7 @@ def measure(treaties: int, seed: int = 1961) -> dict[str, Any]:
         write_exchange_file(file, found, index)
         file_mb = file.stat().st_size / 1e6
         seeded = counts(imported)
-        import_s, import_cpu, report = timed_import(imported, file)
+        import_s, import_cpu, report = timed_import(imported, file, profiler)
         raw_cpu = time.process_time()
         raw_s = raw_insert(raw, tables)
         raw_cpu = time.process_time() - raw_cpu
@@ -268,9 +276,25 @@ def main() -> None:
     parser.add_argument("--treaties", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1961)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="profile the import and print its N costliest functions to stderr (the figures"
+        " then include the profiler's own cost)",
+    )
     args = parser.parse_args()
-    figures = measure(args.treaties, args.seed)
-    if args.json:
+    profiler = cProfile.Profile() if args.profile else None
+    figures = measure(args.treaties, args.seed, profiler)
+    print_figures(figures, args.json)
+    if profiler is not None:
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        for order in ("cumulative", "tottime"):
+            stats.sort_stats(order).print_stats(args.profile)
+
+
+def print_figures(figures: dict[str, Any], as_json: bool) -> None:
+    if as_json:
         print(json.dumps(figures, indent=2))
         return
     tables = ", ".join(f"{n:,} {t}" for t, n in figures["tables"].items())

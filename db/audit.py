@@ -5,8 +5,8 @@ in tracking() for every record it touches, which compares the record's snapshot 
 after and records the differences. A write outside a change set is a programming error, so no
 write path can skip the history. The change set row is made on the first change, so a save
 that changes nothing leaves no trace. A write of thousands of new records (an import) builds
-their snapshots from the rows it writes (db/snapshots.py's parts) and calls record_many()
-instead, recording the same changes in one statement."""
+their snapshots from the rows it writes (db/snapshots.py's parts) and records the same
+changes with record_many(), or takes them as rows from change_rows() to insert itself."""
 
 from __future__ import annotations
 
@@ -115,52 +115,56 @@ def record(
 
 
 Recorded = tuple[str, int | str | None, snapshots.Snapshot, snapshots.Snapshot]
+# The columns of change_rows()'s rows, in their order.
+CHANGE_COLUMNS = ("change_set_id", "table_name", "record", "part", "treaty", "action", "field",
+                  "old_value", "new_value")  # fmt: skip
 
 
 def record_many(session: Session, records: Iterable[Recorded]) -> None:
     """Record the differences of many records, (kind, ident, before, after) each, in their
     order: one INSERT of many rows, for a write of thousands of records (an import)."""
-    rows: list[dict[str, Any]] = []
+    rows = change_rows(session, records)
+    if rows:
+        session.execute(
+            insert(CHANGE), [dict(zip(CHANGE_COLUMNS, row, strict=True)) for row in rows]
+        )
+
+
+def change_rows(session: Session, records: Iterable[Recorded]) -> list[tuple[Any, ...]]:
+    """The change rows (CHANGE_COLUMNS) record_many() inserts, for a caller that inserts them
+    itself; the change set is made on the first difference."""
+    encode = snapshots.encode
+    rows: list[tuple[Any, ...]] = []
     change_set: int | None = None
     for kind, ident, before, after in records:
-        differences = snapshots.diff(before, after)
-        if not differences:
+        differences: list[snapshots.Difference] | None = None  # None: created whole
+        if before:
+            differences = snapshots.diff(before, after)
+            if not differences:
+                continue
+        elif not after:
             continue
         if change_set is None:
             change_set = _change_set(session)
-        rows.extend(_change_rows(change_set, kind, ident, before, after, differences))
-    if rows:
-        session.execute(insert(CHANGE), rows)
-
-
-def _change_rows(
-    change_set: int,
-    kind: str,
-    ident: int | str | None,
-    before: snapshots.Snapshot,
-    after: snapshots.Snapshot,
-    differences: list[snapshots.Difference],
-) -> Iterator[dict[str, Any]]:
-    old, new = before.get((kind, None), {}), after.get((kind, None), {})
-    if kind == "treaty":
-        key = str((new or old)["slug"])
-        treaty: str | None = key
-    else:
-        key = str(ident)
-        # An event unlinked from a treaty still belongs to that treaty's history.
-        treaty = (new.get("treaty") or old.get("treaty")) if kind == "event" else None
-    for d in differences:
-        yield {
-            "change_set_id": change_set,
-            "table_name": d.table,
-            "record": key,
-            "part": d.part,
-            "treaty": treaty,
-            "action": d.action,
-            "field": d.field,
-            "old_value": None if d.action == "create" else snapshots.encode(d.old),
-            "new_value": None if d.action == "delete" else snapshots.encode(d.new),
-        }
+        old, new = before.get((kind, None), {}), after.get((kind, None), {})
+        if kind == "treaty":
+            key = str((new or old)["slug"])
+            treaty: str | None = key
+        else:
+            key = str(ident)
+            # An event unlinked from a treaty still belongs to that treaty's history.
+            treaty = (new.get("treaty") or old.get("treaty")) if kind == "event" else None
+        if differences is None:
+            # Every part whole, in diff()'s order, without comparing it with nothing.
+            for table, part in snapshots.parts_in_order(after):
+                text = encode(after[table, part])
+                rows.append((change_set, table, key, part, treaty, "create", None, None, text))
+            continue
+        for d in differences:
+            was = None if d.action == "create" else encode(d.old)
+            now = None if d.action == "delete" else encode(d.new)
+            rows.append((change_set, d.table, key, d.part, treaty, d.action, d.field, was, now))
+    return rows
 
 
 def _change_set(session: Session) -> int:

@@ -100,22 +100,31 @@ def state_key(iso3: str | None, cow_code: int | None, state_id: int) -> str:
 
 
 @functools.cache
-def _plan(names: tuple[str, ...]) -> tuple[tuple[str, tuple[str, str] | None], ...]:
-    """Each field of `names` that is a column, or a date with its (date, precision) columns;
-    worked out once, as an import makes thousands of snapshots."""
-    plan: list[tuple[str, tuple[str, str] | None]] = []
+def _plan(names: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """Each field of `names`: a column (None), a date with its (date, precision) columns, or
+    a derived field (()); worked out once, as an import makes thousands of snapshots."""
+    plan: list[tuple[str, tuple[str, ...] | None]] = []
     for name in names:
         if name in DATES:
             plan.append((name, _date_pair(name)))
-        elif name not in DERIVED:
-            plan.append((name, None))
+        else:
+            plan.append((name, () if name in DERIVED else None))
     return tuple(plan)
 
 
 def _columns(row: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of `names` in their order, the derived ones None for the caller to set."""
     values: dict[str, Any] = {}
     for name, date in _plan(names):
-        values[name] = row[name] if date is None else iso(row[date[0]], row[date[1]])
+        if date is None:
+            values[name] = row[name]
+        elif not date:
+            values[name] = None
+        else:  # iso(), inline: a snapshot has several dates, and an import makes thousands
+            on, precision = row[date[0]], row[date[1]]
+            values[name] = (
+                None if on is None or precision is None else on.isoformat()[: _CUT[precision]]
+            )
     return values
 
 
@@ -156,7 +165,7 @@ def treaty_part(
     fields = _columns(row, TREATY_FIELDS)
     fields["replaces"] = replaces
     fields["sources"] = sources
-    return {f: fields[f] for f in TREATY_FIELDS}
+    return fields
 
 
 def party_part(
@@ -185,7 +194,7 @@ def event_part(
     values["treaty"] = treaty
     values["states"] = sorted(states)
     values["sources"] = sources
-    return {f: values[f] for f in EVENT_FIELDS}
+    return values
 
 
 # -- snapshots -----------------------------------------------------------------------------------
@@ -285,6 +294,11 @@ def _order(key: tuple[str, str | None]) -> tuple[int, int, int, str]:
     table, part = key
     position = int(part) if part and part.isdigit() else 0
     return (_ORDER.index(table), part is not None, position, part or "")
+
+
+def parts_in_order(snapshot: Snapshot) -> list[tuple[str, str | None]]:
+    """The snapshot's parts in the order diff() reports them."""
+    return sorted(snapshot, key=_order)
 
 
 def diff(before: Snapshot, after: Snapshot) -> list[Difference]:

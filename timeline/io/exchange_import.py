@@ -29,6 +29,7 @@ from db import audit
 from db.models import Citation, Event, Source, State, Treaty
 from timeline.dates import DateError, PartialDate
 from timeline.forms import LABELS, InvalidInput, validate_event
+from timeline.io.gc_pause import gc_paused
 from timeline.io.merge_batch import ImportBatch, ImportFailed, ImportReport, Incoming, Location
 from timeline.io.merge_bulk import EVENT, TREATY, EventWriter, ids_by
 from timeline.io.merge_quick import quick_event
@@ -73,7 +74,7 @@ def _state_text(ref: Any) -> Any:
 
 
 def _party(entry: Any) -> Any:
-    if isinstance(entry, Mapping) and "state" in entry:
+    if (type(entry) is dict or isinstance(entry, Mapping)) and "state" in entry:
         state = _state_text(entry["state"])
         return entry if state is entry["state"] else {**entry, "state": state}
     if isinstance(entry, str) and entry.strip().lower().startswith("cow:"):
@@ -208,12 +209,18 @@ def _parse_json(path: Path) -> tuple[dict[str, Any], _Places]:
 
 
 def read_json(path: Path, session: Session) -> ImportBatch:
+    with gc_paused():
+        return _read_json(path)
+
+
+def _read_json(path: Path) -> ImportBatch:
     data, places = _parse_json(path)
     if data.get("format") not in (None, FORMAT):
         raise ImportFailed(
             Location(path.name), f"format {data['format']!r} is not one this version reads"
         )
     treaties = []
+    where = Location(path.name)  # each record's line is found only for a message (placer)
     for index, record in enumerate(data.get("treaties", [])):
         slug = record.get("slug")
         if not isinstance(slug, str) or not slug.strip():
@@ -222,7 +229,7 @@ def read_json(path: Path, session: Session) -> ImportBatch:
         if isinstance(raw.get("parties"), list):
             raw["parties"] = [_party(p) for p in raw["parties"]]
         placer = functools.partial(places.record, "treaties", index)
-        treaties.append(Incoming(slug.strip(), raw, Location(path.name), placer=placer))
+        treaties.append(Incoming(slug.strip(), raw, where, placer=placer))
     sources, events = data.get("sources", []), data.get("events", [])
     return ImportBatch(
         dataset=DATASET,

@@ -29,6 +29,7 @@ from db.models import Citation, ImportRecord, Provision, Source, Treaty, TreatyP
 from db.schema import explain
 from timeline.dates import PartialDate
 from timeline.forms import InvalidInput, TreatyInput, editable_values, validate_treaty
+from timeline.io.gc_pause import gc_paused
 from timeline.io.merge_batch import (
     Conflict,
     ImportBatch,
@@ -99,7 +100,7 @@ def run_import(
     """Import the batch in one transaction; ImportFailed (or DatabaseError) leaves the
     database as it was. A dry run does everything, reports, and rolls back."""
     report = ImportReport(batch.label, dry_run=dry_run, overwrite=overwrite)
-    with Session(writer(engine)) as session:
+    with gc_paused(), Session(writer(engine)) as session:
         try:
             audit.begin(session, _description(batch))
             _Importer(session, batch, report, overwrite, progress).run()
@@ -277,6 +278,8 @@ class _Importer:
 
     def _check_sources(self, item: Incoming, flat: Mapping[str, Any]) -> None:
         for key, value in flat.items():
+            if not value:  # most fields: empty, no citations to look at
+                continue
             if key == "provisions":
                 entries = [c for p in value or [] for c in p.get("sources") or []]
             elif key.endswith("sources"):
@@ -317,7 +320,9 @@ class _Importer:
             nested[DATASET_CITATION + source_key] = sorted_values(citations)
         incoming = flatten(nested)
         self._check_sources(item, incoming)
-        snapshot_values = {k: v for k, v in incoming.items() if k not in item.create_only}
+        snapshot_values = incoming
+        if item.create_only:
+            snapshot_values = {k: v for k, v in incoming.items() if k not in item.create_only}
 
         if current is None:
             self._create(item, data, nested, snapshot_values)
@@ -386,7 +391,8 @@ class _Importer:
         linked = self._link_now(slug, data.replaces)
         self.slugs.add(slug)
         text = _snapshot_text(snapshot_values)
-        self.bulk.add(NewTreaty(item.external_id, data, nested, text, linked))
+        keys = tuple(DATASET_CITATION + key for key in item.citations)
+        self.bulk.add(NewTreaty(item.external_id, data, nested, text, linked, keys))
         self.report.treaties.added += 1
         self.report.added.append(slug)
 

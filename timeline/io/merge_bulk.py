@@ -2,23 +2,26 @@
 
 Most of a large file is treaties the database does not hold yet. Rather than an ORM object, a
 flush and a history snapshot read back per treaty, each is kept as the rows it becomes
-(treaty, parties, clauses, citations, import record) and a batch is written with one INSERT of
-many rows per table. Its history is built from those same rows with db/snapshots.py's parts,
-so it records exactly what a snapshot read back would, in one INSERT too (audit.record_many).
-They are plain INSERTs: the database's constraints and triggers see every row."""
+(treaty, parties, clauses, citations, import record) and a batch is written with INSERTs of
+many rows per table, handed straight to the driver (timeline/io/driver_insert.py). Its history
+is built from those same rows with db/snapshots.py's parts, so it records exactly what a
+snapshot read back would, written the same way (audit.change_rows). They are plain INSERTs:
+the database's constraints and triggers see every row."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Table, bindparam, insert, select, update
+from sqlalchemy import Column, Table, bindparam, select, update
 from sqlmodel import Session
 
 from db import audit, snapshots
 from db.changes import PARTY_COLUMNS
 from db.models import (
+    Change,
     Citation,
     Event,
     EventState,
@@ -29,7 +32,7 @@ from db.models import (
     utc_now,
 )
 from timeline.forms import PROVISION_FIELDS, TreatyInput
-from timeline.io.merge_values import DATASET_CITATION
+from timeline.io.driver_insert import insert_dicts, insert_tuples
 from timeline.records import StateIndex
 
 TREATY: Table = Treaty.__table__  # type: ignore[assignment]
@@ -39,10 +42,12 @@ CITATION: Table = Citation.__table__  # type: ignore[assignment]
 IMPORT_RECORD: Table = ImportRecord.__table__  # type: ignore[assignment]
 EVENT: Table = Event.__table__  # type: ignore[assignment]
 EVENT_STATE: Table = EventState.__table__  # type: ignore[assignment]
+CHANGE: Table = Change.__table__  # type: ignore[assignment]
 BATCH = 2000  # new treaties held before they are written
 CHUNK = 500  # keys in one IN (...) when ids are read back
 CITATION_TARGETS = ("treaty_id", "party_id", "provision_id", "event_id", "state_id")
 _PARTY_COLUMNS = ("state_id", *PARTY_COLUMNS)  # what the form gives of a party
+_PARTY_DATES = (("joined", "joined_on", "joined_precision"), ("left", "left_on", "left_precision"))
 
 Citations = Sequence[Mapping[str, Any]]
 
@@ -50,10 +55,9 @@ Citations = Sequence[Mapping[str, Any]]
 # -- helpers for any table -----------------------------------------------------------------------
 
 
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One INSERT of many rows (executemany); every row has the same keys."""
-    if rows:
-        session.execute(insert(table), rows)
+def write_history(session: Session, records: Iterable[audit.Recorded]) -> None:
+    """audit.record_many's rows, inserted as the records are."""
+    insert_tuples(session, CHANGE, audit.CHANGE_COLUMNS, audit.change_rows(session, records))
 
 
 def ids_by(
@@ -88,6 +92,8 @@ def citation_row(
 
 def cited(citations: Citations, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The citations as the history names them, read back from the rows they become."""
+    if not citations:  # most parts
+        return []
     return [
         snapshots.citation_values(c["source"], row) for c, row in zip(citations, rows, strict=True)
     ]
@@ -106,6 +112,8 @@ class NewTreaty:
     nested: Mapping[str, Any]
     snapshot: str  # the import record's values, JSON
     replaces: str | None  # the slug linked at once (a treaty created later is linked after)
+    # The keys of `nested` that hold a data set's own citations ("source KEY").
+    dataset_keys: tuple[str, ...] = ()
 
 
 @dataclass
@@ -137,6 +145,7 @@ class BulkWriter:
         self.states = states
         self.source_ids = source_ids
         self.pending: list[NewTreaty] = []
+        self.state_keys: dict[int, str] = {}  # state id -> as the history names it
 
     def add(self, new: NewTreaty) -> None:
         self.pending.append(new)
@@ -154,7 +163,7 @@ class BulkWriter:
         self._write_parts(batch)
         self._write_citations(batch)
         now = utc_now()
-        insert_rows(
+        insert_dicts(
             self.session,
             IMPORT_RECORD,
             [
@@ -169,7 +178,7 @@ class BulkWriter:
             ],
         )
         history = (("treaty", r.treaty["id"], {}, self._snapshot(r)) for r in batch)
-        audit.record_many(self.session, history)
+        write_history(self.session, history)
 
     def _write_treaties(self, batch: list[_Rows]) -> None:
         """Insert the treaties and note their ids. A link to a treaty of the same batch is
@@ -184,7 +193,7 @@ class BulkWriter:
                 created_at=now,
                 updated_at=now,
             )
-        insert_rows(self.session, TREATY, [r.treaty for r in batch])
+        insert_dicts(self.session, TREATY, [r.treaty for r in batch])
         ids = ids_by(
             self.session, [TREATY.c.slug], TREATY.c.slug, [r.treaty["slug"] for r in batch]
         )
@@ -206,8 +215,8 @@ class BulkWriter:
                 row["treaty_id"] = r.treaty["id"]
 
     def _write_parts(self, batch: list[_Rows]) -> None:
-        insert_rows(self.session, PARTY, [p for r in batch for p in r.parties])
-        insert_rows(self.session, PROVISION, [p for r in batch for p in r.provisions])
+        insert_dicts(self.session, PARTY, [p for r in batch for p in r.parties])
+        insert_dicts(self.session, PROVISION, [p for r in batch for p in r.provisions])
         # Ids are read back only for parts with citations to point at them.
         treaty_ids = [r.treaty["id"] for r in batch]
         if any(c for r in batch for c in r.party_sources):
@@ -240,7 +249,7 @@ class BulkWriter:
             ]
             for cited_rows in (*r.party_cited, *r.provision_cited, r.treaty_cited):
                 rows.extend(cited_rows)
-        insert_rows(self.session, CITATION, rows)
+        insert_dicts(self.session, CITATION, rows)
 
     def _snapshot(self, r: _Rows) -> snapshots.Snapshot:
         """The treaty as snapshots.treaty would read it back."""
@@ -250,8 +259,11 @@ class BulkWriter:
             )
         }
         for party, sources, rows in zip(r.parties, r.party_sources, r.party_cited, strict=True):
-            state = self.states[party["state_id"]]
-            name = snapshots.state_key(state.iso3, state.cow_code, state.id)
+            name = self.state_keys.get(party["state_id"])
+            if name is None:
+                state = self.states[party["state_id"]]
+                name = snapshots.state_key(state.iso3, state.cow_code, state.id)
+                self.state_keys[state.id] = name
             key, values = snapshots.party_part(party, name, cited(sources, rows))
             snapshot[key] = values
         for clause, sources, rows in zip(
@@ -268,18 +280,23 @@ def _rows(new: NewTreaty) -> _Rows:
     entries = nested.get("parties") or [{} for _ in data.parties]
     parties = []
     for party, entry in zip(data.parties, entries, strict=True):
-        row = {name: party[name] for name in _PARTY_COLUMNS}
-        for name in ("joined", "left"):
-            row.update(snapshots.date_columns(name, entry.get(name)))
+        row = dict(zip(_PARTY_COLUMNS, _party_values(party), strict=True))
+        for name, on, precision in _PARTY_DATES:
+            when = entry.get(name)
+            if when is None:
+                row[on] = row[precision] = None
+            else:
+                row.update(snapshots.date_columns(name, when))
         parties.append(row)
     clauses = nested.get("provisions") or [{} for _ in data.provisions]
-    provisions = [
-        {"position": position, **{name: p[name] for name in PROVISION_FIELDS}}
-        for position, p in enumerate(data.provisions, start=1)
-    ]
+    provisions = []
+    for position, p in enumerate(data.provisions, start=1):
+        row = {"position": position}
+        row.update(zip(PROVISION_FIELDS, _provision_values(p), strict=True))
+        provisions.append(row)
     # The treaty's own citations, then each data set's, as the merge path writes them.
     treaty_sources = list(nested.get("sources") or [])
-    for key in sorted(k for k in nested if k.startswith(DATASET_CITATION)):
+    for key in sorted(new.dataset_keys):
         treaty_sources.extend(nested.get(key) or [])
     return _Rows(
         new,
@@ -290,6 +307,10 @@ def _rows(new: NewTreaty) -> _Rows:
         party_sources=[e.get("sources") or [] for e in entries],
         provision_sources=[c.get("sources") or [] for c in clauses],
     )
+
+
+_party_values = itemgetter(*_PARTY_COLUMNS)
+_provision_values = itemgetter(*PROVISION_FIELDS)
 
 
 def _party_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -351,21 +372,22 @@ class EventWriter:
             return
         batch, self.pending = self.pending, []
         self.session.flush()
-        insert_rows(self.session, EVENT, [e.row for e in batch])
+        insert_dicts(self.session, EVENT, [e.row for e in batch])
         ids = ids_by(self.session, [EVENT.c.key], EVENT.c.key, [e.key for e in batch])
-        links, rows = [], []
+        links: list[tuple[int, int]] = []
+        rows: list[dict[str, Any]] = []
         for e in batch:
             event_id = ids[e.key]
-            links.extend({"event_id": event_id, "state_id": s} for s in e.state_ids)
+            links.extend((event_id, s) for s in e.state_ids)
             e.cited = [
                 citation_row(c, self.source_ids, event_id=event_id)
                 for c in e.values.get("sources") or []
             ]
             rows.extend(e.cited)
-        insert_rows(self.session, EVENT_STATE, links)
-        insert_rows(self.session, CITATION, rows)
+        insert_tuples(self.session, EVENT_STATE, ("event_id", "state_id"), links)
+        insert_dicts(self.session, CITATION, rows)
         history = (("event", e.key, {}, self._snapshot(e)) for e in batch)
-        audit.record_many(self.session, history)
+        write_history(self.session, history)
 
     def _snapshot(self, e: _NewEvent) -> snapshots.Snapshot:
         """The event as snapshots.event would read it back."""

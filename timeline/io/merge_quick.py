@@ -45,6 +45,9 @@ _PARTY_KEYS = frozenset(PARTY_FIELDS) | {"sources"}
 _PROVISION_KEYS = frozenset(PROVISION_FIELDS) | {"sources"}
 _EVENT_KNOWN = frozenset(EVENT_LABELS)
 _INT_MAX = 2**31 - 1
+_TEXT_LIMITS = tuple(TEXT_LIMITS.items())
+_CHOICES = tuple(CHOICES.items())
+_DATE_COLUMNS = tuple((name, f"{name}_on", f"{name}_precision") for name in DATE_FIELDS)
 
 
 def quick_treaty(
@@ -77,27 +80,33 @@ def _treaty(
         raise _Refer
     if slug != current_slug and slug_taken(slug):
         raise _Refer
+    # Most fields of a file's record are empty: None is passed over before any check.
+    get = raw.get
     values: dict[str, Any] = {"slug": slug}
-    for name, limit in TEXT_LIMITS.items():
-        values[name] = _text(raw.get(name), limit)
+    for name, limit in _TEXT_LIMITS:
+        value = get(name)
+        values[name] = None if value is None else _text(value, limit)
     if values["title"] is None:
         raise _Refer
     for name in BOOL_FIELDS:
-        values[name] = _bool(raw.get(name))
+        value = get(name)
+        values[name] = False if value is None else _bool(value)
     for name in INT_FIELDS:
-        values[name] = _int(raw.get(name))
-    for name, allowed in CHOICES.items():
-        values[name] = _choice(raw.get(name), allowed)
+        value = get(name)
+        values[name] = None if value is None else _int(value)
+    for name, allowed in _CHOICES:
+        value = get(name)
+        values[name] = None if value is None else _choice(value, allowed)
     values["kind"] = values["kind"] or "other"
-    strength = raw.get("strength")
+    strength = get("strength")
     if strength is not None and (type(strength) is not int or not 0 <= strength <= 5):
         raise _Refer
     values["strength"] = strength
     dates: dict[str, PartialDate | None] = {}
-    for name in DATE_FIELDS:
-        found = dates[name] = _date(raw.get(name))
-        values[f"{name}_on"] = found.value if found else None
-        values[f"{name}_precision"] = found.precision.value if found else None
+    for name, on, precision in _DATE_COLUMNS:
+        found = dates[name] = _date(get(name))
+        values[on] = found.value if found else None
+        values[precision] = found.precision.value if found else None
     _check_date_order(dates)
     replaces = _slug_ref(raw.get("replaces"))
     if replaces is not None and (replaces in (slug, current_slug) or not treaty_exists(replaces)):
@@ -192,34 +201,38 @@ def _party(entry: Any, states: StateIndex) -> dict[str, Any]:
         state = states.find(state_text)
     except NotFound:
         raise _Refer from None
-    ratified = _date(entry.get("ratified"))
+    get = entry.get
+    ratified = _date(get("ratified"))
+    signer, title, notes = get("signer"), get("signer_title"), get("notes")
     return {
         "state_id": state.id,
         "state_label": state.label,
-        "role": _choice(entry.get("role"), vocab.PARTY_ROLES) or "party",
-        "signer": _text(entry.get("signer"), 200),
-        "signer_title": _text(entry.get("signer_title"), 300),
+        "role": _choice(get("role"), vocab.PARTY_ROLES) or "party",
+        "signer": None if signer is None else _text(signer, 200),
+        "signer_title": None if title is None else _text(title, 300),
         "ratified_on": ratified.value if ratified else None,
         "ratified_precision": ratified.precision.value if ratified else None,
-        "notes": _text(entry.get("notes"), 5000),
+        "notes": None if notes is None else _text(notes, 5000),
     }
 
 
 def _provision(entry: Any) -> dict[str, Any]:
     if type(entry) is not dict or not _PROVISION_KEYS.issuperset(entry):
         raise _Refer
-    obligation = _choice(entry.get("obligation"), vocab.OBLIGATIONS) or "other"
-    security = entry.get("security")
+    get = entry.get
+    obligation = _choice(get("obligation"), vocab.OBLIGATIONS) or "other"
+    security = get("security")
+    conditions, language, note = get("conditions"), get("language"), get("translation_note")
     return {
-        "article": _text(entry.get("article"), 40),
+        "article": _text(get("article"), 40),
         "obligation": obligation,
         # Unless said otherwise, a clause with an obligation other than "other" is a security one.
         "security": obligation != "other" if security is None else _bool(security),
-        "conditions": _text(entry.get("conditions"), 5000),
-        "text": _text(entry.get("text"), 50000),
-        "text_status": _choice(entry.get("text_status"), vocab.TEXT_STATUSES),
-        "language": _text(entry.get("language"), 20),
-        "translation_note": _text(entry.get("translation_note"), 5000),
+        "conditions": None if conditions is None else _text(conditions, 5000),
+        "text": _text(get("text"), 50000),
+        "text_status": _choice(get("text_status"), vocab.TEXT_STATUSES),
+        "language": None if language is None else _text(language, 20),
+        "translation_note": None if note is None else _text(note, 5000),
     }
 
 

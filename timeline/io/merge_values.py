@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlmodel import Session
@@ -29,6 +30,7 @@ from timeline.io.merge_batch import Conflict
 from timeline.records import StateIndex, StateRef, TreatyRecord
 
 SCALARS: tuple[str, ...] = tuple(k for k in LABELS if k not in ("parties", "provisions"))
+_SCALAR_SET = frozenset(SCALARS)
 PARTY_ATTRS = ("signer", "signer_title", "ratified", "notes", "joined", "left", "sources")
 PARTY_EXTRAS = ("joined", "left", "sources")  # carried beside the form's party fields
 CITATION_FIELDS = ("source", "supports", "agrees", "claim", "note")
@@ -124,12 +126,12 @@ def flatten(nested: Mapping[str, Any]) -> dict[str, Any]:
         if key != "parties":
             flat[key] = value
             continue
-        flat["parties"] = [party_key(p["state"], p["role"]) for p in value]
-        for p in value:
-            member = party_key(p["state"], p["role"])
+        members = [party_key(p["state"], p["role"]) for p in value]
+        flat["parties"] = members
+        for member, p in zip(members, value, strict=True):
             for attr in PARTY_ATTRS:
                 if attr in p:
-                    flat[attr_key(member, attr)] = p[attr]
+                    flat[f"party {member} {attr}"] = p[attr]  # attr_key(member, attr)
     return flat
 
 
@@ -264,13 +266,14 @@ def read_date(value: Any) -> Any:
         return value
 
 
-def _partial_iso(value: Any, what: str) -> str | None:
+def _partial_iso(value: Any, index: int, name: str) -> str | None:
+    """A party's date of joining or leaving as ISO text; `index` and `name` for a message."""
     if value is None or value == "":
         return None
     try:
         return PartialDate.from_iso(str(value).strip()).iso()
     except DateError as error:
-        raise ValueError(f"{what}: {error}") from None
+        raise ValueError(f"party {index} {name}: {error}") from None
 
 
 def prepare(raw: Mapping[str, Any]) -> Prepared:
@@ -280,34 +283,36 @@ def prepare(raw: Mapping[str, Any]) -> Prepared:
     form = dict(raw)
     form.pop("sources", None)
     for name in FORM_DATES:
-        if name in form:
-            form[name] = read_date(form[name])
+        value = form.get(name)
+        if type(value) is str:
+            form[name] = read_date(value)
     party_extras: list[dict[str, Any]] = []
     party_spoken: list[tuple[str, ...]] = []
     parties = raw.get("parties")
     if isinstance(parties, list):
-        form["parties"] = []
+        entries = form["parties"] = []
         for index, entry in enumerate(parties, start=1):
             extras, spoken, entry = _party_extras(index, entry)
-            form["parties"].append(entry)
+            entries.append(entry)
             party_extras.append(extras)
             party_spoken.append(spoken)
     provision_sources = None
     provisions = raw.get("provisions")
     if isinstance(provisions, list):
-        form["provisions"] = []
+        form["provisions"] = list(provisions)  # validate_treaty reads a clause's sources as none
         provision_sources = []
         for index, entry in enumerate(provisions, start=1):
-            if isinstance(entry, Mapping):
+            if type(entry) is dict or isinstance(entry, Mapping):
+                cited = entry.get("sources")
+                if cited is None or cited == []:  # most clauses: no need to name this one
+                    provision_sources.append([])
+                    continue
                 try:
-                    provision_sources.append(
-                        _citation_list(entry.get("sources"), f"provision {index}")
-                    )
+                    provision_sources.append(_citation_list(cited, f"provision {index}"))
                 except ValueError as error:
                     raise ValueError(f"provisions: {error}") from None
             else:
                 provision_sources.append([])
-            form["provisions"].append(entry)  # validate_treaty reads a clause's sources as none
     sources = None
     if "sources" in raw:
         try:
@@ -320,18 +325,20 @@ def prepare(raw: Mapping[str, Any]) -> Prepared:
 def _party_extras(index: int, entry: Any) -> tuple[dict[str, Any], tuple[str, ...], Any]:
     """A party entry's extras, the attributes it gives, and the entry as validate_treaty reads
     it (without its dates of joining and leaving, its date of ratification read)."""
-    if not isinstance(entry, Mapping):
+    if type(entry) is not dict and not isinstance(entry, Mapping):
         return {}, (), entry
-    where = f"party {index}"
+    cited = entry.get("sources")
     try:
         extras = {
-            "joined": _partial_iso(entry.get("joined"), f"{where} joined"),
-            "left": _partial_iso(entry.get("left"), f"{where} left"),
-            "sources": _citation_list(entry.get("sources"), where),
+            "joined": _partial_iso(entry.get("joined"), index, "joined"),
+            "left": _partial_iso(entry.get("left"), index, "left"),
+            "sources": []
+            if cited is None or cited == []
+            else _citation_list(cited, f"party {index}"),
         }
     except ValueError as error:
         raise ValueError(f"parties: {error}") from None
-    spoken = tuple(a for a in PARTY_ATTRS if a in entry)
+    spoken = tuple([a for a in PARTY_ATTRS if a in entry])
     ratified = entry.get("ratified")
     if "joined" in entry or "left" in entry or isinstance(ratified, str):
         # validate_treaty passes over a party's sources, but refuses these two.
@@ -346,45 +353,57 @@ def input_nested(
 ) -> dict[str, Any]:
     """The validated file record as canonical values (what unflatten gives), only for the
     fields it speaks for."""
-    nested: dict[str, Any] = {}
-    for name in SCALARS:
-        if name not in spoken:
-            continue
-        if name in data.dates:
-            nested[name] = iso(data.dates[name])
-        elif name == "replaces":
-            nested[name] = data.replaces
-        else:
-            nested[name] = data.values.get(name)
+    dates, values = data.dates, data.values
+    if _SCALAR_SET.issubset(spoken):  # a record of every field, as our exports write them
+        nested = {name: values.get(name) for name in SCALARS}
+        for name, when in dates.items():
+            if name in nested:
+                nested[name] = iso(when)
+        nested["replaces"] = data.replaces
+    else:
+        nested = {}
+        for name in SCALARS:
+            if name not in spoken:
+                continue
+            if name in dates:
+                nested[name] = iso(dates[name])
+            elif name == "replaces":
+                nested[name] = data.replaces
+            else:
+                nested[name] = values.get(name)
     if "parties" in spoken:
         parties = []
         for party, extras, attrs in zip(
             data.parties, prepared.party_extras, prepared.party_spoken, strict=True
         ):
-            ratified = (
-                PartialDate.from_parts(party["ratified_on"], party["ratified_precision"])
-                if party["ratified_on"]
-                else None
-            )
-            full = {
-                "signer": party["signer"],
-                "signer_title": party["signer_title"],
-                "ratified": iso(ratified),
-                "notes": party["notes"],
-                **extras,
-            }
             entry = {"state": state_ref(states[party["state_id"]]), "role": party["role"]}
-            entry.update({a: full.get(a) for a in attrs})
+            if attrs:
+                ratified = party["ratified_on"]
+                full = {
+                    "signer": party["signer"],
+                    "signer_title": party["signer_title"],
+                    "ratified": PartialDate.from_parts(ratified, party["ratified_precision"]).iso()
+                    if ratified
+                    else None,
+                    "notes": party["notes"],
+                    **extras,
+                }
+                for a in attrs:
+                    entry[a] = full.get(a)
             parties.append(entry)
         nested["parties"] = parties
     if "provisions" in spoken and prepared.provision_sources is not None:
-        nested["provisions"] = [
-            {**{f: p[f] for f in PROVISION_FIELDS}, "sources": s}
-            for p, s in zip(data.provisions, prepared.provision_sources, strict=True)
-        ]
+        clauses = nested["provisions"] = []
+        for p, s in zip(data.provisions, prepared.provision_sources, strict=True):
+            clause = dict(zip(PROVISION_FIELDS, _provision_values(p), strict=True))
+            clause["sources"] = s
+            clauses.append(clause)
     if "sources" in spoken and prepared.sources is not None:
         nested["sources"] = prepared.sources
     return nested
+
+
+_provision_values = itemgetter(*PROVISION_FIELDS)
 
 
 def form_values(nested: Mapping[str, Any]) -> dict[str, Any]:
