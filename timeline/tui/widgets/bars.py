@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from textual import events
+from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
@@ -107,21 +108,20 @@ class KeyBar(Widget, can_focus=False):
         palette's), which are shown on the right so that a narrow terminal never hides them."""
         app = self.app
         active = self.screen.active_bindings
+
+        def shown(binding: Binding, enabled: bool, tooltip: str) -> _Key:
+            return _Key(binding.key, app.get_key_display(binding), binding.description, enabled,
+                        tooltip or binding.tooltip)  # fmt: skip
+
         local: dict[str, _Key] = {}
         everywhere: dict[str, _Key] = {}
         for node, binding, enabled, tooltip in active.values():
-            shown = everywhere if node is app else local
-            if binding.show and binding.action not in shown:
-                shown[binding.action] = _Key(
-                    binding.key, app.get_key_display(binding), binding.description, enabled,
-                    tooltip or binding.tooltip,
-                )  # fmt: skip
+            keys = everywhere if node is app else local
+            if binding.show and binding.action not in keys:
+                keys[binding.action] = shown(binding, enabled, tooltip)
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
-            everywhere[binding.action] = _Key(
-                binding.key, app.get_key_display(binding), binding.description, enabled,
-                tooltip or binding.tooltip or binding.description,
-            )  # fmt: skip
+            everywhere[binding.action] = shown(binding, enabled, tooltip or binding.description)
         return list(local.values()), list(everywhere.values())
 
     def render(self) -> Content:
@@ -131,12 +131,9 @@ class KeyBar(Widget, can_focus=False):
             right = Content.assemble(("▏", "dim"), right)
         room = max(self.size.width - right.cell_length, 0)
         # Keys that do not fit whole are left out (Help lists every key).
-        fitting = []
-        for key, (_start, end, _key) in zip(local, self._line(local)[1], strict=True):
-            if end > room:
-                break
-            fitting.append(key)
-        left, left_spans = self._line(fitting)
+        left, left_spans = self._line(local)
+        left_spans = [span for span in left_spans if span[1] <= room]
+        left = left.truncate(left_spans[-1][1] if left_spans else 0)
         offset = room + (1 if everywhere else 0)
         self._spans = left_spans + [(a + offset, b + offset, key) for a, b, key in right_spans]
         return Content.assemble(left.pad_right(room - left.cell_length), right)
