@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
@@ -58,12 +58,11 @@ _ORDER = ("treaty", "treaty_party", "provision", "event", "source")
 # -- values --------------------------------------------------------------------------------------
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
-
-
 def encode(value: Any) -> str:
-    """JSON text of a value as the history stores it (one spelling, so it can be compared)."""
-    return _ENCODER.encode(value)
+    """JSON text of a value as the history stores it (one spelling, so it can be compared):
+    orjson's, compact. Texts written before it have the json module's spaces after "," and
+    ":"; nothing compares an object or list as text (a string is spelled the same by both)."""
+    return orjson.dumps(value).decode()
 
 
 def iso(on: dt.date | None, precision: str | None) -> str | None:

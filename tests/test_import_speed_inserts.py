@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import types
 from typing import Any
 
 import pytest
@@ -91,6 +92,35 @@ def test_rows_as_tuples_and_statements_of_many_rows(
         insert_tuples(session, TREATY, COLUMNS, [tuple(r[c] for c in COLUMNS) for r in rows])
         session.execute(insert(TREATY), treaty_rows("core", 7))
         assert stored(session, "tuples") == stored(session, "core")
+        session.rollback()
+
+
+@pytest.mark.parametrize(("version", "limit"), [((3, 40, 1), 32_766), ((3, 31, 1), 999)])
+def test_statements_keep_under_the_sqlite_librarys_limit_of_bound_values(
+    seeded_engine: Engine, monkeypatch: pytest.MonkeyPatch, version: tuple[int, ...], limit: int
+) -> None:
+    # 1,200 rows of up to 15 values: 500-row statements of up to 7,500 values under SQLite
+    # 3.32 and later; before it, 999 values, so 66 rows (of all 15 columns) at most.
+    rows = [tuple(r[c] for c in COLUMNS) for r in treaty_rows("limit", 1200)]
+    dialect = seeded_engine.dialect
+    monkeypatch.setattr(dialect, "dbapi", types.SimpleNamespace(sqlite_version_info=version))
+    statements = driver_insert.prepared(dialect, TREATY, COLUMNS, rows)
+    monkeypatch.undo()
+    per_row = len(COLUMNS)  # no column is empty in every row of these but summary
+    written = 0
+    for sql, params in statements:
+        assert isinstance(sql, str)
+        for values in params:
+            assert sql.count("?") == len(values) <= limit
+            written += len(values) // (per_row - 1)
+    assert written == 1200
+    assert max(len(v) // (per_row - 1) for _, p in statements for v in p) == min(
+        driver_insert.ROWS_PER_STATEMENT, limit // (per_row - 1)
+    )
+    with Session(seeded_engine) as session:
+        driver_insert.run(session.connection(), statements)
+        session.execute(insert(TREATY), treaty_rows("core", 1200))
+        assert stored(session, "limit") == stored(session, "core")
         session.rollback()
 
 

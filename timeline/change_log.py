@@ -25,7 +25,7 @@ def shown(value: Any, width: int = SHORT) -> str:
     """A value as the log prints it: JSON, cut to `width`; "empty" for nothing."""
     if value is None or value == "" or value == []:
         return "empty"
-    text = encode(value)
+    text = json.dumps(value, ensure_ascii=False)  # spaced, for reading
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -39,7 +39,7 @@ from timeline.change_log import (
     shown,
     undone_by,
 )
-from timeline.io.merge import DATASET_CITATION, record_values, same
+from timeline.io.merge import DATASET_CITATION, import_text, record_values, same
 from timeline.records import to_records
 
 # The record a change belongs to: a party or clause belongs to its treaty.
@@ -215,7 +215,7 @@ class _ImportBases:
                 key: now.get(key) for key in base if not same(key, then.get(key), now.get(key))
             }
             if moved:
-                text = json.dumps({**base, **moved}, sort_keys=True, ensure_ascii=False)
+                text = import_text({**base, **moved})
                 restore.put_import_base(session, record_id, text)
 
 

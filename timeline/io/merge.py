@@ -17,6 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -77,6 +78,7 @@ __all__ = [
     "Location",
     "Tally",
     "citation_dict",
+    "import_text",
     "is_empty",
     "merge_fields",
     "plural",
@@ -356,7 +358,7 @@ class _Importer:
         values: Mapping[str, Any],
         treaty_id: int,
     ) -> None:
-        text = _snapshot_text(values)
+        text = import_text(values)
         if existing is None:
             self.session.add(
                 ImportRecord(
@@ -366,7 +368,9 @@ class _Importer:
                     values=text,
                 )
             )
-        elif existing.values != text or existing.treaty_id != treaty_id:
+        elif existing.treaty_id != treaty_id or (
+            existing.values != text and json.loads(existing.values) != json.loads(text)
+        ):
             existing.values, existing.treaty_id = text, treaty_id
             existing.imported_at = utc_now()
             self.session.add(existing)
@@ -390,7 +394,7 @@ class _Importer:
         slug = data.values["slug"]
         linked = self._link_now(slug, data.replaces)
         self.slugs.add(slug)
-        text = _snapshot_text(snapshot_values)
+        text = import_text(snapshot_values)
         keys = tuple(DATASET_CITATION + key for key in item.citations)
         self.bulk.add(NewTreaty(item.external_id, data, nested, text, linked, keys))
         self.report.treaties.added += 1
@@ -486,5 +490,8 @@ class _Importer:
                 self._cite(entry["sources"], party_id=row.id)  # type: ignore[arg-type]
 
 
-# An import record's values as stored: one spelling, so that equal values compare equal.
-_snapshot_text = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+def import_text(values: Mapping[str, Any]) -> str:
+    """An import record's values as stored: keys sorted, so that equal values have equal
+    text. orjson's compact spelling; a record written before it has the json module's spaces
+    (_snapshot compares such a text by its values)."""
+    return orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode()
