@@ -130,12 +130,14 @@ def record_many(session: Session, records: Iterable[Recorded]) -> None:
         )
 
 
-def change_rows(session: Session, records: Iterable[Recorded]) -> list[tuple[Any, ...]]:
+def change_rows(
+    session: Session | None, records: Iterable[Recorded], change_set: int | None = None
+) -> list[tuple[Any, ...]]:
     """The change rows (CHANGE_COLUMNS) record_many() inserts, for a caller that inserts them
-    itself; the change set is made on the first difference."""
+    itself; the session's change set is made on the first difference, unless its id is given
+    (open_change_set()'s, for a caller that must leave the session alone meanwhile)."""
     encode = snapshots.encode
     rows: list[tuple[Any, ...]] = []
-    change_set: int | None = None
     for kind, ident, before, after in records:
         differences: list[snapshots.Difference] | None = None  # None: created whole
         if before:
@@ -145,7 +147,8 @@ def change_rows(session: Session, records: Iterable[Recorded]) -> list[tuple[Any
         elif not after:
             continue
         if change_set is None:
-            change_set = _change_set(session)
+            assert session is not None, "change_rows needs a session or a change set"
+            change_set = open_change_set(session)
         old, new = before.get((kind, None), {}), after.get((kind, None), {})
         if kind == "treaty":
             key = str((new or old)["slug"])
@@ -167,7 +170,8 @@ def change_rows(session: Session, records: Iterable[Recorded]) -> list[tuple[Any
     return rows
 
 
-def _change_set(session: Session) -> int:
+def open_change_set(session: Session) -> int:
+    """The id of the session's change set, made now if nothing was recorded in it yet."""
     pending = _pending(session)
     if pending.row is None:
         pending.row = ChangeSet(

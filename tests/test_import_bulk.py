@@ -5,6 +5,7 @@ edit history, the messages and undo are what writing them one by one gave."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from db import snapshots
-from db.models import Change, Event
+from db.models import Change, Event, ImportRecord
 from tests.conftest import REPO, SHARED_DATA
 from tests.db_dump import dump_database
 from timeline.cli import main
@@ -208,6 +209,63 @@ def test_the_same_file_again_changes_nothing(
     assert again.summary().startswith("4 treaties: 0 added, 0 changed, 4 left alone")
     assert not again.conflicts
     assert dump_database(seeded_engine) == before
+
+
+def test_import_records_spelled_as_before_are_left_alone_by_the_same_file(
+    seeded_engine: Engine, tmp_path: Path
+) -> None:
+    # Import records written before the values were stored in orjson's compact spelling
+    # have the json module's spaces; the same values are the same, however spelled.
+    path = write(tmp_path / "pacts.json", document(3))
+    import_json(seeded_engine, path)
+    with Session(seeded_engine) as session:
+        for record in session.exec(select(ImportRecord)):
+            spaced = json.dumps(json.loads(record.values), sort_keys=True, ensure_ascii=False)
+            assert spaced != record.values
+            record.values = spaced
+            session.add(record)
+        session.commit()
+    before = dump_database(seeded_engine)
+    again = import_json(seeded_engine, path)
+    assert again.summary().startswith("3 treaties: 0 added, 0 changed, 3 left alone")
+    assert dump_database(seeded_engine) == before
+
+
+def writer_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("treaty-timeline-writer")]
+
+
+def test_a_batch_that_fails_while_the_next_is_read_fails_the_import_whole(
+    seeded_engine: Engine, tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches are written in a second thread while the file reads on: the second batch's
+    # failure is the import's (not a later record's), and nothing of any batch is kept.
+    calls: list[int] = []
+    write_parts = merge_bulk.BulkWriter._write_parts
+
+    def failing(self: merge_bulk.BulkWriter, connection: Any, batch: Any) -> None:
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise OSError("the disk went away")
+        write_parts(self, connection, batch)
+
+    monkeypatch.setattr(merge_bulk.BulkWriter, "_write_parts", failing)
+    data = document(7)
+    # Refused while the second batch is written: that batch's failure comes first in the file.
+    data["treaties"][4]["kind"] = "crusade"
+    before = dump_database(seeded_engine)
+    with pytest.raises(OSError, match="the disk went away"):
+        import_json(seeded_engine, write(tmp_path / "pacts.json", data))
+    assert calls == [2, 2]
+    assert dump_database(seeded_engine) == before
+    assert writer_threads() == []
+
+
+def test_an_import_leaves_no_thread_behind(
+    seeded_engine: Engine, tmp_path: Path, small_batches: None
+) -> None:
+    import_json(seeded_engine, write(tmp_path / "pacts.json", document(5)))
+    assert writer_threads() == []
 
 
 def test_undo_of_an_import_written_in_batches_leaves_the_records_as_before(

@@ -432,35 +432,39 @@ def _merge_events(
     treaty_ids = ids_by(session, [TREATY.c.slug], TREATY.c.slug, _texts(records, "treaty"))
     stored = set(ids_by(session, [EVENT.c.key], EVENT.c.key, _texts(records, "key")))
     new_events = EventWriter(session, states, source_ids, treaty_ids)
-    for index, record in enumerate(records):
-        locate = functools.partial(places.at, "events", index)
-        key, incoming = _event_values(record, locate, states, treaty_ids.__contains__)
-        for c in incoming.get("sources") or []:
-            if c["source"] not in source_ids:
-                raise ImportFailed(
-                    locate("sources"),
-                    f'unknown source key {c["source"]!r}: list it under "sources"',
-                    "sources",
-                )
-        if key not in stored:
-            new_events.add(key, incoming)
-            stored.add(key)
-            tally.added += 1
-            continue
-        # The new events before it first: the history keeps the order of the file, and a key
-        # the file gives twice is then found.
+    try:
+        for index, record in enumerate(records):
+            locate = functools.partial(places.at, "events", index)
+            key, incoming = _event_values(record, locate, states, treaty_ids.__contains__)
+            for c in incoming.get("sources") or []:
+                if c["source"] not in source_ids:
+                    raise ImportFailed(
+                        locate("sources"),
+                        f'unknown source key {c["source"]!r}: list it under "sources"',
+                        "sources",
+                    )
+            if key not in stored:
+                new_events.add(key, incoming)
+                stored.add(key)
+                tally.added += 1
+                continue
+            # The new events before it first: the history keeps the order of the file, and a key
+            # the file gives twice is then found.
+            new_events.flush()
+            event = session.exec(select(Event).where(Event.key == key)).one()
+            current = _stored_event(session, event, states)
+            merge = merge_fields(f"event {key}", current, incoming, None, overwrite=overwrite)
+            report.conflicts.extend(merge.conflicts)
+            if not merge.taken:
+                tally.unchanged += 1
+                continue
+            tally.changed += 1
+            with audit.tracking(session, "event", key):
+                _write_event(session, event, merge.taken, states, source_ids)
         new_events.flush()
-        event = session.exec(select(Event).where(Event.key == key)).one()
-        current = _stored_event(session, event, states)
-        merge = merge_fields(f"event {key}", current, incoming, None, overwrite=overwrite)
-        report.conflicts.extend(merge.conflicts)
-        if not merge.taken:
-            tally.unchanged += 1
-            continue
-        tally.changed += 1
-        with audit.tracking(session, "event", key):
-            _write_event(session, event, merge.taken, states, source_ids)
-    new_events.flush()
+    finally:
+        # A batch still being written fails first if it fails: it comes earlier in the file.
+        new_events.close()
     session.flush()
 
 

@@ -172,13 +172,19 @@ class _Importer:
             if item.external_id not in matches and item.raw.get("slug")
         }
         total = len(self.batch.treaties)
-        for done, item in enumerate(self.batch.treaties, start=1):
-            treaty_id = matches.get(item.external_id)
-            current = records[treaty_id] if treaty_id is not None else None
-            self._one(item, current, snapshots.get(item.external_id))
-            if self.progress is not None:
-                self.progress(done, total)
-        self.bulk.flush()
+        try:
+            for done, item in enumerate(self.batch.treaties, start=1):
+                treaty_id = matches.get(item.external_id)
+                current = records[treaty_id] if treaty_id is not None else None
+                if current is not None:
+                    self.bulk.wait()  # the merge reads and writes through the session
+                self._one(item, current, snapshots.get(item.external_id))
+                if self.progress is not None:
+                    self.progress(done, total)
+            self.bulk.flush()
+        finally:
+            # A batch still being written fails first if it fails: it comes earlier in the file.
+            self.bulk.close()
         self._link_pending()
         self.session.flush()
         if self.batch.after is not None:

@@ -11,11 +11,11 @@ the database's constraints and triggers see every row."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Table, bindparam, select, update
+from sqlalchemy import Column, Connection, Table, bindparam, select, update
 from sqlmodel import Session
 
 from db import audit, snapshots
@@ -32,7 +32,15 @@ from db.models import (
     utc_now,
 )
 from timeline.forms import PROVISION_FIELDS, TreatyInput
-from timeline.io.driver_insert import insert_dicts, insert_tuples
+from timeline.io.driver_insert import (
+    Prepared,
+    Target,
+    insert_dicts,
+    insert_tuples,
+    prepared,
+    run,
+)
+from timeline.io.write_behind import WriteBehind
 from timeline.records import StateIndex
 
 TREATY: Table = Treaty.__table__  # type: ignore[assignment]
@@ -55,13 +63,8 @@ Citations = Sequence[Mapping[str, Any]]
 # -- helpers for any table -----------------------------------------------------------------------
 
 
-def write_history(session: Session, records: Iterable[audit.Recorded]) -> None:
-    """audit.record_many's rows, inserted as the records are."""
-    insert_tuples(session, CHANGE, audit.CHANGE_COLUMNS, audit.change_rows(session, records))
-
-
 def ids_by(
-    session: Session, key: Sequence[Column[Any]], column: Column[Any], values: Iterable[Any]
+    reader: Target, key: Sequence[Column[Any]], column: Column[Any], values: Iterable[Any]
 ) -> dict[Any, int]:
     """Row ids by their key (one column's value, or a tuple of several), for the rows whose
     `column` holds one of `values`."""
@@ -70,7 +73,7 @@ def ids_by(
     found: dict[Any, int] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        for row_id, *parts in session.execute(select(table_id, *key).where(column.in_(chunk))):
+        for row_id, *parts in reader.execute(select(table_id, *key).where(column.in_(chunk))):
             found[parts[0] if len(parts) == 1 else tuple(parts)] = row_id
     return found
 
@@ -80,23 +83,48 @@ def citation_row(
 ) -> dict[str, Any]:
     """A citation (as merge_values.citation_dict gives it) as its row, for `target`."""
     row = {name: target.get(name) for name in CITATION_TARGETS}
-    row.update(
-        source_id=source_ids[citation["source"]],
-        supports=",".join(citation.get("supports") or []),
-        agrees=citation.get("agrees", True),
-        claim=citation.get("claim"),
-        note=citation.get("note"),
-    )
+    row["source_id"] = source_ids[citation["source"]]
+    row.update(_citation_fields(citation))
     return row
 
 
-def cited(citations: Citations, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The citations as the history names them, read back from the rows they become."""
+def _citation_fields(citation: Mapping[str, Any]) -> dict[str, Any]:
+    """A citation's row's own columns: what it supports, and how."""
+    return {
+        "supports": ",".join(citation.get("supports") or []),
+        "agrees": citation.get("agrees", True),
+        "claim": citation.get("claim"),
+        "note": citation.get("note"),
+    }
+
+
+def cited(citations: Citations) -> list[dict[str, Any]]:
+    """The citations as the history names them, as read back from the rows they become."""
     if not citations:  # most parts
         return []
-    return [
-        snapshots.citation_values(c["source"], row) for c, row in zip(citations, rows, strict=True)
-    ]
+    return [snapshots.citation_values(c["source"], _citation_fields(c)) for c in citations]
+
+
+class _BatchWriter:
+    """What BulkWriter and EventWriter share: a batch is written in a second thread while
+    the caller reads and checks the next (timeline/io/write_behind.py). wait() before any
+    other use of the session (flush() waits), and close() at the end, also on failure.
+    Batches are written one after another, so the history keeps the order of the file."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.behind = WriteBehind()
+        self.wait, self.close = self.behind.wait, self.behind.close
+        self._change_set: int | None = None
+
+    def _history(self, records: list[audit.Recorded]) -> list[Prepared]:
+        """The INSERTs of the records' history (as audit.record_many's rows), made while a
+        batch may still be written: only the change set needs the session, once."""
+        if self._change_set is None:
+            self.wait()
+            self._change_set = audit.open_change_set(self.session)
+        rows = audit.change_rows(None, records, self._change_set)
+        return prepared(self.session.get_bind().dialect, CHANGE, audit.CHANGE_COLUMNS, rows)
 
 
 # -- new treaties --------------------------------------------------------------------------------
@@ -119,7 +147,7 @@ class NewTreaty:
 @dataclass
 class _Rows:
     """One new treaty's rows; each citation list beside the row it cites, as the file gives
-    them and then as the rows they become."""
+    them."""
 
     new: NewTreaty
     treaty: dict[str, Any]
@@ -128,19 +156,15 @@ class _Rows:
     treaty_sources: Citations
     party_sources: list[Citations]
     provision_sources: list[Citations]
-    treaty_cited: list[dict[str, Any]] = field(default_factory=list)
-    party_cited: list[list[dict[str, Any]]] = field(default_factory=list)
-    provision_cited: list[list[dict[str, Any]]] = field(default_factory=list)
 
 
-class BulkWriter:
-    """Holds new treaties and writes them a batch at a time; flush() before any other write
-    that may depend on them, so the history stays in the order of the file."""
+class BulkWriter(_BatchWriter):
+    """Holds new treaties and writes them a batch at a time (_BatchWriter's rules)."""
 
     def __init__(
         self, session: Session, dataset: str, states: StateIndex, source_ids: Mapping[str, int]
     ) -> None:
-        self.session = session
+        super().__init__(session)
         self.dataset = dataset
         self.states = states
         self.source_ids = source_ids
@@ -150,21 +174,36 @@ class BulkWriter:
     def add(self, new: NewTreaty) -> None:
         self.pending.append(new)
         if len(self.pending) >= BATCH:
-            self.flush()
+            self._write_behind()
 
     def flush(self) -> None:
+        """Write every treaty held, and wait until written."""
+        self._write_behind()
+        self.wait()
+
+    def _write_behind(self) -> None:
+        """Start writing the held treaties, once the batch before them is written. Their
+        rows and history are made first, while that batch may still be written: neither
+        needs the database."""
         if not self.pending:
+            self.wait()
             return
-        batch = [_rows(new) for new in self.pending]
-        self.pending = []
+        batch, self.pending = self.pending, []
+        rows = [_rows(new) for new in batch]
+        history = [("treaty", None, {}, self._snapshot(r)) for r in rows]  # by slug
+        changes = self._history(history)
+        self.wait()
         # Earlier ORM writes go first: a slug one of them gave up may be taken here.
         self.session.flush()
-        self._write_treaties(batch)
-        self._write_parts(batch)
-        self._write_citations(batch)
+        self.behind.start(self._write, self.session.connection(), rows, changes)
+
+    def _write(self, connection: Connection, rows: list[_Rows], changes: list[Prepared]) -> None:
+        self._write_treaties(connection, rows)
+        self._write_parts(connection, rows)
+        self._write_citations(connection, rows)
         now = utc_now()
         insert_dicts(
-            self.session,
+            connection,
             IMPORT_RECORD,
             [
                 {
@@ -174,18 +213,17 @@ class BulkWriter:
                     "values": r.new.snapshot,
                     "imported_at": now,
                 }
-                for r in batch
+                for r in rows
             ],
         )
-        history = (("treaty", r.treaty["id"], {}, self._snapshot(r)) for r in batch)
-        write_history(self.session, history)
+        run(connection, changes)
 
-    def _write_treaties(self, batch: list[_Rows]) -> None:
+    def _write_treaties(self, connection: Connection, batch: list[_Rows]) -> None:
         """Insert the treaties and note their ids. A link to a treaty of the same batch is
         set once both have ids."""
         now = utc_now()
         links = [r.new.replaces for r in batch if r.new.replaces]
-        targets = ids_by(self.session, [TREATY.c.slug], TREATY.c.slug, links)
+        targets = ids_by(connection, [TREATY.c.slug], TREATY.c.slug, links)
         for r in batch:
             r.treaty.update(
                 replaces_id=targets.get(r.new.replaces),
@@ -193,17 +231,15 @@ class BulkWriter:
                 created_at=now,
                 updated_at=now,
             )
-        insert_dicts(self.session, TREATY, [r.treaty for r in batch])
-        ids = ids_by(
-            self.session, [TREATY.c.slug], TREATY.c.slug, [r.treaty["slug"] for r in batch]
-        )
+        insert_dicts(connection, TREATY, [r.treaty for r in batch])
+        ids = ids_by(connection, [TREATY.c.slug], TREATY.c.slug, [r.treaty["slug"] for r in batch])
         late = [
             {"row_id": ids[r.treaty["slug"]], "target": ids[r.new.replaces]}
             for r in batch
             if r.new.replaces and r.new.replaces not in targets
         ]
         if late:
-            self.session.execute(
+            connection.execute(
                 update(TREATY)
                 .where(TREATY.c.id == bindparam("row_id"))
                 .values(replaces_id=bindparam("target")),
@@ -214,62 +250,53 @@ class BulkWriter:
             for row in r.parties + r.provisions:
                 row["treaty_id"] = r.treaty["id"]
 
-    def _write_parts(self, batch: list[_Rows]) -> None:
-        insert_dicts(self.session, PARTY, [p for r in batch for p in r.parties])
-        insert_dicts(self.session, PROVISION, [p for r in batch for p in r.provisions])
+    def _write_parts(self, connection: Connection, batch: list[_Rows]) -> None:
+        insert_dicts(connection, PARTY, [p for r in batch for p in r.parties])
+        insert_dicts(connection, PROVISION, [p for r in batch for p in r.provisions])
         # Ids are read back only for parts with citations to point at them.
         treaty_ids = [r.treaty["id"] for r in batch]
         if any(c for r in batch for c in r.party_sources):
             key = [PARTY.c.treaty_id, PARTY.c.state_id, PARTY.c.role]
-            found = ids_by(self.session, key, PARTY.c.treaty_id, treaty_ids)
+            found = ids_by(connection, key, PARTY.c.treaty_id, treaty_ids)
             for r in batch:
                 for party in r.parties:
                     party["id"] = found[_party_key(party)]
         if any(c for r in batch for c in r.provision_sources):
             key = [PROVISION.c.treaty_id, PROVISION.c.position]
-            found = ids_by(self.session, key, PROVISION.c.treaty_id, treaty_ids)
+            found = ids_by(connection, key, PROVISION.c.treaty_id, treaty_ids)
             for r in batch:
                 for clause in r.provisions:
                     clause["id"] = found[_provision_key(clause)]
 
-    def _write_citations(self, batch: list[_Rows]) -> None:
+    def _write_citations(self, connection: Connection, batch: list[_Rows]) -> None:
         """Per treaty, its parties', its clauses' and its own, as the merge path writes them."""
+        ids = self.source_ids
         rows: list[dict[str, Any]] = []
         for r in batch:
-            r.party_cited = [
-                [citation_row(c, self.source_ids, party_id=party["id"]) for c in sources]
-                for party, sources in zip(r.parties, r.party_sources, strict=True)
-            ]
-            r.provision_cited = [
-                [citation_row(c, self.source_ids, provision_id=clause["id"]) for c in sources]
-                for clause, sources in zip(r.provisions, r.provision_sources, strict=True)
-            ]
-            r.treaty_cited = [
-                citation_row(c, self.source_ids, treaty_id=r.treaty["id"]) for c in r.treaty_sources
-            ]
-            for cited_rows in (*r.party_cited, *r.provision_cited, r.treaty_cited):
-                rows.extend(cited_rows)
-        insert_dicts(self.session, CITATION, rows)
+            for party, sources in zip(r.parties, r.party_sources, strict=True):
+                rows.extend(citation_row(c, ids, party_id=party["id"]) for c in sources)
+            for clause, sources in zip(r.provisions, r.provision_sources, strict=True):
+                rows.extend(citation_row(c, ids, provision_id=clause["id"]) for c in sources)
+            rows.extend(citation_row(c, ids, treaty_id=r.treaty["id"]) for c in r.treaty_sources)
+        insert_dicts(connection, CITATION, rows)
 
     def _snapshot(self, r: _Rows) -> snapshots.Snapshot:
         """The treaty as snapshots.treaty would read it back."""
         snapshot: snapshots.Snapshot = {
             ("treaty", None): snapshots.treaty_part(
-                r.treaty, r.new.replaces, cited(r.treaty_sources, r.treaty_cited)
+                r.treaty, r.new.replaces, cited(r.treaty_sources)
             )
         }
-        for party, sources, rows in zip(r.parties, r.party_sources, r.party_cited, strict=True):
+        for party, sources in zip(r.parties, r.party_sources, strict=True):
             name = self.state_keys.get(party["state_id"])
             if name is None:
                 state = self.states[party["state_id"]]
                 name = snapshots.state_key(state.iso3, state.cow_code, state.id)
                 self.state_keys[state.id] = name
-            key, values = snapshots.party_part(party, name, cited(sources, rows))
+            key, values = snapshots.party_part(party, name, cited(sources))
             snapshot[key] = values
-        for clause, sources, rows in zip(
-            r.provisions, r.provision_sources, r.provision_cited, strict=True
-        ):
-            key, values = snapshots.provision_part(clause, cited(sources, rows))
+        for clause, sources in zip(r.provisions, r.provision_sources, strict=True):
+            key, values = snapshots.provision_part(clause, cited(sources))
             snapshot[key] = values
         return snapshot
 
@@ -330,12 +357,12 @@ class _NewEvent:
     values: Mapping[str, Any]  # as the file gives them, canonical (exchange_import)
     row: dict[str, Any]
     state_ids: list[int]
-    cited: list[dict[str, Any]] = field(default_factory=list)
 
 
-class EventWriter:
-    """Holds new events and writes them a batch at a time, as BulkWriter does treaties; the
-    treaties they belong to are written already."""
+class EventWriter(_BatchWriter):
+    """Holds new events and writes them a batch at a time, as BulkWriter does treaties (the
+    same rules: wait() before using the session, close() at the end); the treaties they
+    belong to are written already."""
 
     def __init__(
         self,
@@ -344,7 +371,7 @@ class EventWriter:
         source_ids: Mapping[str, int],
         treaty_ids: Mapping[str, int],
     ) -> None:
-        self.session = session
+        super().__init__(session)
         self.states = states
         self.source_ids = source_ids
         self.treaty_ids = treaty_ids
@@ -365,29 +392,40 @@ class EventWriter:
         state_ids = [self.states.find(ref).id for ref in values.get("states") or []]
         self.pending.append(_NewEvent(key, values, row, state_ids))
         if len(self.pending) >= BATCH:
-            self.flush()
+            self._write_behind()
 
     def flush(self) -> None:
+        """Write every event held, and wait until written."""
+        self._write_behind()
+        self.wait()
+
+    def _write_behind(self) -> None:
         if not self.pending:
+            self.wait()
             return
         batch, self.pending = self.pending, []
+        changes = self._history([("event", e.key, {}, self._snapshot(e)) for e in batch])
+        self.wait()
         self.session.flush()
-        insert_dicts(self.session, EVENT, [e.row for e in batch])
-        ids = ids_by(self.session, [EVENT.c.key], EVENT.c.key, [e.key for e in batch])
+        self.behind.start(self._write, self.session.connection(), batch, changes)
+
+    def _write(
+        self, connection: Connection, batch: list[_NewEvent], changes: list[Prepared]
+    ) -> None:
+        insert_dicts(connection, EVENT, [e.row for e in batch])
+        ids = ids_by(connection, [EVENT.c.key], EVENT.c.key, [e.key for e in batch])
         links: list[tuple[int, int]] = []
         rows: list[dict[str, Any]] = []
         for e in batch:
             event_id = ids[e.key]
             links.extend((event_id, s) for s in e.state_ids)
-            e.cited = [
+            rows.extend(
                 citation_row(c, self.source_ids, event_id=event_id)
                 for c in e.values.get("sources") or []
-            ]
-            rows.extend(e.cited)
-        insert_tuples(self.session, EVENT_STATE, ("event_id", "state_id"), links)
-        insert_dicts(self.session, CITATION, rows)
-        history = (("event", e.key, {}, self._snapshot(e)) for e in batch)
-        write_history(self.session, history)
+            )
+        insert_tuples(connection, EVENT_STATE, ("event_id", "state_id"), links)
+        insert_dicts(connection, CITATION, rows)
+        run(connection, changes)
 
     def _snapshot(self, e: _NewEvent) -> snapshots.Snapshot:
         """The event as snapshots.event would read it back."""
@@ -395,6 +433,6 @@ class EventWriter:
         for state_id in e.state_ids:
             state = self.states[state_id]
             names.append(snapshots.state_key(state.iso3, state.cow_code, state.id))
-        sources = cited(e.values.get("sources") or [], e.cited)
+        sources = cited(e.values.get("sources") or [])
         treaty = e.values.get("treaty") or None
         return {("event", None): snapshots.event_part(e.row, treaty, names, sources)}
