@@ -166,11 +166,18 @@ def browse_rows(db: Path | str, label: str) -> list[Row]:
 
     return [
         Row(
-            f"peak memory, every browse figure below ({label})",
+            f"peak memory, browsing the timeline below ({label})",
+            f"{f['browse_rss_mb']:.0f} MB",
+            f"< {RSS_MB:.0f} MB",
+            f["browse_rss_mb"] < RSS_MB,
+            "headless app and harness: paging, jumps, filters",
+        ),
+        Row(
+            f"peak memory, and then three treaty details opened ({label})",
             f"{f['peak_rss_mb']:.0f} MB",
             f"< {RSS_MB:.0f} MB",
             f["peak_rss_mb"] < RSS_MB,
-            "headless app and harness",
+            "the detail screen reads through the ORM",
         ),
         timed("page down", f["page_down"], PAGE_DOWN_S, f"{len(f['page_down'])} pages"),
         timed("jump to the end", f["jump_end"], STALL_S, "no stall"),
