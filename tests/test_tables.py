@@ -1,5 +1,5 @@
-"""The Core tables browsing reads (db/tables.py) name columns the models define, with the
-same types, so that the two cannot drift apart."""
+"""The Core tables browsing and a treaty's detail read (db/tables.py) name columns the models
+define, with the same types, so that the two cannot drift apart."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ READ_TABLES = sorted(tables.metadata.tables)
 
 
 def test_browsing_reads_the_tables_it_is_meant_to() -> None:
-    assert READ_TABLES == ["event", "state", "state_succession", "treaty", "treaty_party"]
+    assert READ_TABLES == [
+        "citation", "event", "event_state", "provision", "source", "state", "state_succession",
+        "treaty", "treaty_party",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", READ_TABLES)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from timeline.dates import PartialDate
-from timeline.records import ProvisionRecord, StateRef, TreatyRecord
+from timeline.record_types import ProvisionRecord, TreatyRecord
+from timeline.states import StateRef
 from timeline.strength import label as strength_label
 from timeline.strength import level_name
 from timeline.views import ended_text, in_force_text, shown, signed_text, term_text

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from timeline import strength, views
-from timeline.records import CitationRecord, EventRecord, TreatyRecord
+from timeline.record_types import CitationRecord, EventRecord, TreatyRecord
 
 
 def _fields_table(rows: list[tuple[str, str]]) -> Table:

@@ -9,7 +9,8 @@ import datetime as dt
 from typing import Any
 
 from timeline.dates import PartialDate, describe_duration
-from timeline.records import CitationRecord, EventRecord, StateRef, TreatyRecord
+from timeline.record_types import CitationRecord, EventRecord, TreatyRecord
+from timeline.states import StateRef
 from timeline.strength import level_name
 
 

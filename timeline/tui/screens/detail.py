@@ -9,21 +9,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from timeline.records import EventRecord, TreatyRecord
+from timeline.record_types import EventRecord, TreatyRecord
 from timeline.tui.widgets.bars import KeyBar, TitleBar
 
 
 def load_detail(engine, slug: str) -> tuple[TreatyRecord, list[EventRecord]]:  # type: ignore[no-untyped-def]
-    from sqlmodel import Session
+    """The treaty and its events, read with SQLAlchemy Core alone: opening a treaty loads
+    neither the ORM nor the models."""
+    from timeline.record_reads import read_detail
 
-    from db.changes import treaty_id_by_slug
-    from db.queries import find_events
-    from timeline.records import StateIndex, events_of, load_treaty
-
-    with Session(engine) as session:
-        record = load_treaty(session, slug)
-        events = find_events(session, treaty_id=treaty_id_by_slug(session, slug))
-        return record, events_of(session, StateIndex(session), events)
+    with engine.connect() as connection:
+        return read_detail(connection, slug)
 
 
 class DetailScreen(Screen[None]):
