@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
@@ -229,6 +230,44 @@ def test_import_records_spelled_as_before_are_left_alone_by_the_same_file(
     again = import_json(seeded_engine, path)
     assert again.summary().startswith("3 treaties: 0 added, 0 changed, 3 left alone")
     assert dump_database(seeded_engine) == before
+
+
+def event_reads(engine: Engine, path: Path) -> tuple[int, ImportReport]:
+    """Statements reading the event table during an import of the file, and its report."""
+    reads: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM event" in statement:
+            reads.append(statement)
+
+    event_listen = sqlalchemy.event
+    event_listen.listen(engine, "before_cursor_execute", seen)
+    try:
+        report = import_json(engine, path)
+    finally:
+        event_listen.remove(engine, "before_cursor_execute", seen)
+    return len(reads), report
+
+
+def test_stored_events_given_again_are_read_a_chunk_at_a_time(
+    seeded_engine: Engine, tmp_path: Path
+) -> None:
+    # A re-import compares each event with its stored values; they are read for many events
+    # at once, so the reads do not grow with the events (a file of 30 reads as one of 3).
+    reads = {}
+    for count in (3, 30):
+        data = document(count)
+        data["events"][-1]["place"] = "Geneva"  # empty before: taken
+        first, again = tmp_path / f"first-{count}.json", tmp_path / f"again-{count}.json"
+        import_json(seeded_engine, write(first, document(count)))
+        reads[count], report = event_reads(seeded_engine, write(again, data))
+        assert report.summary().endswith(
+            f"{count} events: 0 added, 1 changed, {count - 1} left alone"
+        )
+    assert reads[3] == reads[30]
+    with Session(seeded_engine) as session:
+        changed = session.exec(select(Event).where(col(Event.place) == "Geneva")).all()
+        assert sorted(e.key for e in changed) == ["bulk-event-2", "bulk-event-29"]
 
 
 def writer_threads() -> list[str]:

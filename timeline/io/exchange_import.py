@@ -18,11 +18,12 @@ import functools
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from db import audit
@@ -31,7 +32,7 @@ from timeline.dates import DateError, PartialDate
 from timeline.forms import LABELS, InvalidInput, validate_event
 from timeline.io.gc_pause import gc_paused
 from timeline.io.merge_batch import ImportBatch, ImportFailed, ImportReport, Incoming, Location
-from timeline.io.merge_bulk import EVENT, TREATY, EventWriter, ids_by
+from timeline.io.merge_bulk import CHUNK, EVENT, TREATY, EventWriter, ids_by
 from timeline.io.merge_quick import quick_event
 from timeline.io.merge_values import (
     CachedStates,
@@ -386,36 +387,55 @@ def _event_values(
     return key.strip(), {k: v for k, v in full.items() if k in record}
 
 
-def _stored_event(session: Session, event: Event, states: StateIndex) -> dict[str, Any]:
-    slug = (
-        session.exec(select(Treaty.slug).where(Treaty.id == event.treaty_id)).first()
-        if event.treaty_id
-        else None
-    )
-    citations = session.exec(select(Citation).where(Citation.event_id == event.id)).all()
-    return {
-        "on": _iso(event, "happened"),
-        "uncertain": event.happened_uncertain,
-        "kind": event.kind,
-        "title": event.title,
-        "description": event.description,
-        "place": event.place,
-        "treaty": slug,
-        "states": sorted(state_ref(states[s.id]) for s in event.states),  # type: ignore[index]
-        "sources": sorted(
-            (
+def _stored_events(
+    session: Session, states: StateIndex, keys: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """The stored values of the events with these keys, as _event_values gives a file's: a
+    few reads for each CHUNK of keys, not a few for each event."""
+    wanted = list(keys)
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        events = session.exec(
+            select(Event)
+            .where(col(Event.key).in_(wanted[start : start + CHUNK]))
+            .options(selectinload(Event.states))  # type: ignore[arg-type]
+        ).all()
+        treaty_ids = {e.treaty_id for e in events if e.treaty_id}
+        slugs = dict(
+            session.exec(select(Treaty.id, Treaty.slug).where(col(Treaty.id).in_(treaty_ids))).all()
+        )
+        cited: dict[int, list[dict[str, Any]]] = {}
+        citations = session.exec(
+            select(Citation, Source.key)
+            .join(Source, col(Source.id) == Citation.source_id)
+            .where(col(Citation.event_id).in_([e.id for e in events]))
+        )
+        for c, source_key in citations:
+            cited.setdefault(c.event_id, []).append(  # type: ignore[arg-type]
                 {
-                    "source": c.source.key,  # type: ignore[union-attr]
+                    "source": source_key,
                     "supports": [s for s in c.supports.split(",") if s],
                     "agrees": c.agrees,
                     "claim": c.claim,
                     "note": c.note,
                 }
-                for c in citations
-            ),
-            key=lambda c: json.dumps(c, sort_keys=True),
-        ),
-    }
+            )
+        for event in events:
+            found[event.key] = {
+                "on": _iso(event, "happened"),
+                "uncertain": event.happened_uncertain,
+                "kind": event.kind,
+                "title": event.title,
+                "description": event.description,
+                "place": event.place,
+                "treaty": slugs.get(event.treaty_id) if event.treaty_id else None,
+                "states": sorted(state_ref(states[s.id]) for s in event.states),  # type: ignore[index]
+                "sources": sorted(
+                    cited.get(event.id, []),  # type: ignore[arg-type]
+                    key=lambda c: json.dumps(c, sort_keys=True),
+                ),
+            }
+    return found
 
 
 def _merge_events(
@@ -431,6 +451,9 @@ def _merge_events(
     # What the file's events name, read at once rather than event by event.
     treaty_ids = ids_by(session, [TREATY.c.slug], TREATY.c.slug, _texts(records, "treaty"))
     stored = set(ids_by(session, [EVENT.c.key], EVENT.c.key, _texts(records, "key")))
+    # The events the file gives that are stored already, read at once (a key is taken out
+    # once merged: a key the file gives again is read again).
+    before = _stored_events(session, states, stored)
     new_events = EventWriter(session, states, source_ids, treaty_ids)
     try:
         for index, record in enumerate(records):
@@ -448,16 +471,19 @@ def _merge_events(
                 stored.add(key)
                 tally.added += 1
                 continue
-            # The new events before it first: the history keeps the order of the file, and a key
-            # the file gives twice is then found.
-            new_events.flush()
-            event = session.exec(select(Event).where(Event.key == key)).one()
-            current = _stored_event(session, event, states)
+            current = before.pop(key, None)  # as stored before the import, if still so
+            if current is None:
+                # The file's own event (a key it gives twice): written first, then read.
+                new_events.flush()
+                current = _stored_events(session, states, [key])[key]
             merge = merge_fields(f"event {key}", current, incoming, None, overwrite=overwrite)
             report.conflicts.extend(merge.conflicts)
             if not merge.taken:
                 tally.unchanged += 1
                 continue
+            # The new events before it first: the history keeps the order of the file.
+            new_events.flush()
+            event = session.exec(select(Event).where(Event.key == key)).one()
             tally.changed += 1
             with audit.tracking(session, "event", key):
                 _write_event(session, event, merge.taken, states, source_ids)
