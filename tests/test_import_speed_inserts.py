@@ -95,6 +95,7 @@ def test_rows_as_tuples_and_statements_of_many_rows(
         session.rollback()
 
 
+@pytest.mark.sqlite_only("SQLite's limit on the values bound in one statement")
 @pytest.mark.parametrize(("version", "limit"), [((3, 40, 1), 32_766), ((3, 31, 1), 999)])
 def test_statements_keep_under_the_sqlite_librarys_limit_of_bound_values(
     seeded_engine: Engine, monkeypatch: pytest.MonkeyPatch, version: tuple[int, ...], limit: int
