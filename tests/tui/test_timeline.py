@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import SIZE, plain, settle
+from tests.tui.conftest import SIZE, TODAY, plain, settle
 from timeline.tui.app import TreatyApp
 from timeline.tui.screens.detail import DetailScreen
 from timeline.tui.screens.help import HelpScreen
@@ -168,3 +168,44 @@ async def test_enter_in_the_search_box_goes_to_what_it_found(app: TreatyApp) -> 
         await pilot.press("enter")  # and Enter there opens it
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
+
+
+async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A page far from any read is found by its position, which SQLite counts its way to;
+    # the pages around it (on screen, and one either side) are read from its keys instead
+    # of each counting as far again.
+    from bench.synthetic import generate
+    from timeline import browse
+    from timeline.timeline_rows import PAGE_SIZE
+
+    path = tmp_path / "many.db"
+    generate(path, treaties=2000).dispose()
+    reads: list[tuple[int, bool]] = []
+    fetch_page = browse.fetch_page
+
+    def counted(engine, f, page, count=None, after=None, before=None):  # type: ignore[no-untyped-def]
+        reads.append((page, after is None and before is None))
+        return fetch_page(engine, f, page, count, after, before)
+
+    monkeypatch.setattr(browse, "fetch_page", counted)
+    app = TreatyApp(str(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        reads.clear()
+        view.action_jump(1234)
+        await settle(pilot, rounds=10)
+        assert [page for page, by_position in reads if by_position] == [1234 // PAGE_SIZE]
+        assert len(reads) >= 2
+        top = round(view.scroll_offset.y)
+        shown = [view.row_at(top + y) for y in range(view.size.height)]
+        assert all(row is not None for row in shown)
+        # The rows read from keys are the rows at those positions.
+        first, last = top // PAGE_SIZE, (top + view.size.height - 1) // PAGE_SIZE
+        expected = [
+            row.slug
+            for page in range(first, last + 1)
+            for row in fetch_page(app.engine, view.state.filter, page)  # type: ignore[union-attr]
+        ]
+        offset = top - first * PAGE_SIZE
+        assert [row.slug for row in shown] == expected[offset : offset + view.size.height]  # type: ignore[union-attr]

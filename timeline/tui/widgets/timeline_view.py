@@ -148,6 +148,9 @@ class TimelineView(ScrollView, can_focus=True):
         self.state: BrowseState | None = None
         self.cache = PageCache(capacity=12)
         self.pending: set[int] = set()
+        # Pages waiting for a neighbour being read, to seek from its key rather than count
+        # their way from the first row as well (a jump far down reads one page by position).
+        self.deferred: set[int] = set()
         self.generation = 0
         self.marked: dict[str, str] = {}  # slug -> name, in marking order
         self.today = dt.date.today()
@@ -160,6 +163,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.state = state
         self.cache.clear()
         self.pending.clear()
+        self.deferred.clear()
         self.virtual_size = Size(self.size.width, state.count)
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
@@ -196,6 +200,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.generation += 1
         self.cache.clear()
         self.pending.clear()
+        self.deferred.clear()
         self.refresh()
 
     def row_at(self, index: int) -> TimelineRow | None:
@@ -216,10 +221,15 @@ class TimelineView(ScrollView, can_focus=True):
             return
         if page in self.cache or page in self.pending:
             return
-        self.pending.add(page)
         # A neighbouring page already read gives the key to seek from (keyset paging), so
         # scrolling never makes the database count its way through the rows before.
         previous, following = self.cache.get(page - 1), self.cache.get(page + 1)
+        if previous is None and following is None and (
+            page - 1 in self.pending or page + 1 in self.pending
+        ):
+            self.deferred.add(page)  # read once that neighbour is in, from its key
+            return
+        self.pending.add(page)
         after = previous[-1] if previous and len(previous) == PAGE_SIZE else None
         before = following[0] if following and after is None else None
         self._load(page, self.generation, self.state, after, before)
@@ -251,6 +261,10 @@ class TimelineView(ScrollView, can_focus=True):
         if generation != self.generation:
             return
         self.cache.put(page, rows)
+        for neighbour in (page + 1, page - 1):
+            if neighbour in self.deferred:
+                self.deferred.discard(neighbour)
+                self._want(neighbour)
         self.refresh()
         if self.cursor // PAGE_SIZE == page:
             self._announce()
