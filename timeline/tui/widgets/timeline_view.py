@@ -224,8 +224,10 @@ class TimelineView(ScrollView, can_focus=True):
         # A neighbouring page already read gives the key to seek from (keyset paging), so
         # scrolling never makes the database count its way through the rows before.
         previous, following = self.cache.get(page - 1), self.cache.get(page + 1)
-        if previous is None and following is None and (
-            page - 1 in self.pending or page + 1 in self.pending
+        if (
+            previous is None
+            and following is None
+            and (page - 1 in self.pending or page + 1 in self.pending)
         ):
             self.deferred.add(page)  # read once that neighbour is in, from its key
             return
