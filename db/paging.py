@@ -12,7 +12,7 @@ the database count its way through the rows before it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -212,12 +212,18 @@ def treaty_rows(
     return _rows(reader, page_select(reader, f, offset, limit))
 
 
-def rows_after(reader: Reader, f: TreatyFilter, key: RowKey, limit: int) -> list[Any]:
-    """The `limit` rows that follow `key` in timeline order."""
+def rows_after(
+    reader: Reader, f: TreatyFilter, key: RowKey, limit: int, skip: int = 0
+) -> list[Any]:
+    """The `limit` rows that follow `key` in timeline order, after skipping `skip` of them
+    (for a dated key only: an anchor, see anchors())."""
     statement, rowid = _page(reader, f, descending=False, walk=True)
     if rowid is not None:
         later = rowid > timeline_key(key.signed_on, key.id)
-        return _rows(reader, statement.where(later).limit(limit))
+        return _rows(reader, statement.where(later).offset(skip).limit(limit))
+    if skip:
+        assert key.signed_on is not None, "rows are skipped after a dated key only"
+        return _rows(reader, statement.where(_pair() > _pair_of(key)).offset(skip).limit(limit))
     if key.signed_on is None:
         undated = statement.where(t.signed_on.is_(None), t.id > key.id)
         found = _rows(reader, undated.limit(limit))
@@ -227,6 +233,34 @@ def rows_after(reader: Reader, f: TreatyFilter, key: RowKey, limit: int) -> list
         return found + _rows(reader, dated.limit(limit - len(found)))
     later = _pair() > _pair_of(key)
     return _rows(reader, statement.where(later).limit(limit))
+
+
+Anchor = tuple[int, RowKey]  # a row's position in the timeline, and its key
+
+
+def anchors(
+    reader: Reader, f: TreatyFilter, every: int, stop: Callable[[], bool] = lambda: False
+) -> list[Anchor]:
+    """The key of every `every`-th row, with its position. SQLite and PostgreSQL have no index
+    by position: a page far down is found with OFFSET, which steps through every row before
+    it (50 ms for the middle of a million). From the nearest anchor before it, a page is a
+    seek and fewer than `every` steps. Each anchor is found from the one before, so all of
+    them together step through the rows once (0.2 s for a million). `stop` ends the work
+    early (a filter changed meanwhile), with the anchors found so far."""
+    found: list[Anchor] = []
+    position, key = every - 1, None
+    while not stop():
+        if key is None or key.signed_on is None:  # the first, or after an undated row
+            rows = _rows(reader, page_select(reader, f, position, 1))
+        else:
+            rows = rows_after(reader, f, key, 1, skip=every - 1)
+        if not rows:
+            return found
+        key = key_of(rows[0])
+        if key.signed_on is not None:
+            found.append((position, key))
+        position += every
+    return found
 
 
 def rows_before(reader: Reader, f: TreatyFilter, key: RowKey, limit: int) -> list[Any]:

@@ -7,12 +7,15 @@ never imported to browse (tests/test_browse_path.py)."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy import Engine
 
 from db import paging as queries
+from timeline import timeline_rows
 from timeline.dates import PartialDate, parse_optional_date, partial
 from timeline.states import StateIndex
 from timeline.strength import parse_strength
@@ -101,18 +104,50 @@ def fetch_page(
     count: int | None = None,
     after: TimelineRow | None = None,
     before: TimelineRow | None = None,
+    anchors: Sequence[queries.Anchor] = (),
 ) -> list[TimelineRow]:
     """Page number `page` of the filtered rows. `after` (the last row of the page before) or
     `before` (the first row of the page after) lets the database seek straight to the page
-    instead of counting its way there; `count` lets a far page be counted from the end."""
+    instead of counting its way there; so does the nearest of `anchors` (anchors()) before
+    it; `count` lets a far page be counted from the end."""
+    offset = page * PAGE_SIZE
     with engine.connect() as connection:
+        anchor = _nearest(anchors, offset, count)
         if after is not None:
             rows = queries.rows_after(connection, query_filter, _key(after), PAGE_SIZE)
         elif before is not None:
             rows = queries.rows_before(connection, query_filter, _key(before), PAGE_SIZE)
+        elif anchor is not None:
+            position, key = anchor
+            skip = offset - position - 1
+            rows = queries.rows_after(connection, query_filter, key, PAGE_SIZE, skip=skip)
         else:
-            rows = queries.treaty_rows(connection, query_filter, page * PAGE_SIZE, PAGE_SIZE, count)
+            rows = queries.treaty_rows(connection, query_filter, offset, PAGE_SIZE, count)
         return _timeline_rows(connection, rows)
+
+
+def anchors(
+    engine: Engine, query_filter: queries.TreatyFilter, stop: Callable[[], bool] = lambda: False
+) -> list[queries.Anchor]:
+    """The anchors of a filter's rows (db/paging.py's anchors()), for fetch_page; none for a
+    search, whose index steps through its matches far more slowly (seconds for 100,000)."""
+    if query_filter.text is not None:
+        return []
+    with engine.connect() as connection:
+        return queries.anchors(connection, query_filter, timeline_rows.ANCHOR_EVERY, stop)
+
+
+def _nearest(
+    anchors: Sequence[queries.Anchor], offset: int, count: int | None
+) -> queries.Anchor | None:
+    """The anchor to read the page at `offset` from: the last before it, when it is nearer
+    than the first row (or the last, which a known count lets a page be counted from)."""
+    index = bisect.bisect_left(anchors, offset, key=lambda a: a[0]) - 1
+    if index < 0:
+        return None
+    steps = offset - anchors[index][0] - 1
+    direct = offset if count is None else min(offset, count - offset)
+    return anchors[index] if steps < direct else None
 
 
 def _timeline_rows(reader: queries.Reader, rows: list) -> list[TimelineRow]:  # type: ignore[type-arg]

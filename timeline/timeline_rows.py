@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from timeline.dates import PartialDate
 
 PAGE_SIZE = 100
+# A timeline of this many rows or more gets anchors (timeline/browse.py): the key of every
+# ANCHOR_EVERY-th row, so that a jump far down seeks instead of counting its way there.
+ANCHOR_EVERY = 10_000
+ANCHORED = 4 * ANCHOR_EVERY
 
 
 @dataclass(frozen=True)

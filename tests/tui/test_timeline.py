@@ -183,9 +183,9 @@ async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch)
     reads: list[tuple[int, bool]] = []
     fetch_page = browse.fetch_page
 
-    def counted(engine, f, page, count=None, after=None, before=None):  # type: ignore[no-untyped-def]
-        reads.append((page, after is None and before is None))
-        return fetch_page(engine, f, page, count, after, before)
+    def counted(engine, f, page, count=None, after=None, before=None, anchors=()):  # type: ignore[no-untyped-def]
+        reads.append((page, after is None and before is None and not anchors))
+        return fetch_page(engine, f, page, count, after, before, anchors)
 
     monkeypatch.setattr(browse, "fetch_page", counted)
     app = TreatyApp(str(path), today=TODAY)
@@ -209,3 +209,36 @@ async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch)
         ]
         offset = top - first * PAGE_SIZE
         assert [row.slug for row in shown] == expected[offset : offset + view.size.height]  # type: ignore[union-attr]
+
+
+async def test_a_long_timeline_jumps_from_its_anchors(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Once a long timeline is counted, the keys of rows spread through it are read in the
+    # background; a jump far down then reads no page by position at all.
+    from bench.synthetic import generate
+    from timeline import browse, timeline_rows
+    from timeline.tui.widgets import timeline_view
+
+    monkeypatch.setattr(timeline_rows, "ANCHOR_EVERY", 150)
+    monkeypatch.setattr(timeline_view, "ANCHORED", 600)
+    path = tmp_path / "many.db"
+    generate(path, treaties=2000).dispose()
+    reads: list[bool] = []
+    fetch_page = browse.fetch_page
+
+    def counted(engine, f, page, count=None, after=None, before=None, anchors=()):  # type: ignore[no-untyped-def]
+        reads.append(after is None and before is None and not anchors)
+        return fetch_page(engine, f, page, count, after, before, anchors)
+
+    monkeypatch.setattr(browse, "fetch_page", counted)
+    app = TreatyApp(str(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        assert len(view.row_anchors) == 2000 // 150
+        reads.clear()
+        view.action_jump(1234)
+        await settle(pilot, rounds=10)
+        assert reads and not any(reads)
+        assert view.current is not None
+        expected = fetch_page(app.engine, view.state.filter, 1234 // 100)  # type: ignore[union-attr]
+        assert view.current.slug == expected[1234 % 100].slug

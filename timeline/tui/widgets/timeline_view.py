@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from timeline.timeline_rows import PAGE_SIZE, BrowseState, PageCache, TimelineRow
+from timeline.timeline_rows import ANCHORED, PAGE_SIZE, BrowseState, PageCache, TimelineRow
 
 if TYPE_CHECKING:
     from timeline.dates import PartialDate
@@ -151,6 +151,9 @@ class TimelineView(ScrollView, can_focus=True):
         # Pages waiting for a neighbour being read, to seek from its key rather than count
         # their way from the first row as well (a jump far down reads one page by position).
         self.deferred: set[int] = set()
+        # Keys of rows spread through a long timeline (timeline.browse.anchors), read in the
+        # background once it is counted: a jump far down then seeks instead of counting.
+        self.row_anchors: list = []  # type: ignore[type-arg]
         self.generation = 0
         self.marked: dict[str, str] = {}  # slug -> name, in marking order
         self.today = dt.date.today()
@@ -164,6 +167,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.cache.clear()
         self.pending.clear()
         self.deferred.clear()
+        self.row_anchors = []
         self.virtual_size = Size(self.size.width, state.count)
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
@@ -175,6 +179,28 @@ class TimelineView(ScrollView, can_focus=True):
         self._announce()
         if not state.exact:
             self._count(self.generation, state)
+        else:
+            self._read_anchors_if_long(state)
+
+    def _read_anchors_if_long(self, state: BrowseState) -> None:
+        if self.engine is not None and state.filter is not None and state.count >= ANCHORED:
+            self._read_anchors(self.generation, state)
+
+    @work(thread=True, group="timeline-anchors", exclusive=True)
+    def _read_anchors(self, generation: int, state: BrowseState) -> None:
+        from timeline.browse import anchors
+
+        worker = get_current_worker()
+        try:
+            found = anchors(self.engine, state.filter, lambda: worker.is_cancelled)
+        except Exception:  # pages are still read by position
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._anchors_read, generation, found)
+
+    def _anchors_read(self, generation: int, found: list) -> None:  # type: ignore[type-arg]
+        if generation == self.generation:
+            self.row_anchors = found
 
     @work(thread=True, group="timeline-count")
     def _count(self, generation: int, state: BrowseState) -> None:
@@ -194,6 +220,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, state.count)
         self.refresh()
         self.post_message(self.Counted())
+        self._read_anchors_if_long(state)
 
     def reload(self) -> None:
         """Drop cached pages after a change in the database."""
@@ -201,6 +228,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.cache.clear()
         self.pending.clear()
         self.deferred.clear()
+        self.row_anchors = []  # rows may have moved; pages are read by position until a new filter
         self.refresh()
 
     def row_at(self, index: int) -> TimelineRow | None:
@@ -234,7 +262,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.pending.add(page)
         after = previous[-1] if previous and len(previous) == PAGE_SIZE else None
         before = following[0] if following and after is None else None
-        self._load(page, self.generation, self.state, after, before)
+        self._load(page, self.generation, self.state, after, before, self.row_anchors)
 
     @work(thread=True, group="timeline-pages")
     def _load(
@@ -244,13 +272,14 @@ class TimelineView(ScrollView, can_focus=True):
         state: BrowseState,
         after: TimelineRow | None,
         before: TimelineRow | None,
+        anchors: list,  # type: ignore[type-arg]
     ) -> None:
         from timeline.browse import fetch_page
 
         try:
             # A lower-bound count must not be used to count a page from the end.
             count = state.count if state.exact else None
-            rows = fetch_page(self.engine, state.filter, page, count, after, before)
+            rows = fetch_page(self.engine, state.filter, page, count, after, before, anchors)
         except Exception as error:  # reported in the app, never a crash
             self.app.call_from_thread(self.app.notify, f"Could not read treaties: {error}",
                                       severity="error")  # fmt: skip
