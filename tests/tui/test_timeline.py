@@ -170,13 +170,11 @@ async def test_enter_in_the_search_box_goes_to_what_it_found(app: TreatyApp) -> 
         assert isinstance(app.screen, DetailScreen)
 
 
-async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # A page far from any read is found by its position, which SQLite counts its way to;
-    # the pages around it (on screen, and one either side) are read from its keys instead
-    # of each counting as far again.
+def many_treaties(tmp_path, monkeypatch) -> tuple[str, list[tuple[int, bool]]]:  # type: ignore[no-untyped-def]
+    """A file of 2,000 generated treaties, and the pages the app reads from it: (page, read
+    by position, without a neighbour's key or an anchor)."""
     from bench.synthetic import generate
     from timeline import browse
-    from timeline.timeline_rows import PAGE_SIZE
 
     path = tmp_path / "many.db"
     generate(path, treaties=2000).dispose()
@@ -188,7 +186,18 @@ async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch)
         return fetch_page(engine, f, page, count, after, before, anchors)
 
     monkeypatch.setattr(browse, "fetch_page", counted)
-    app = TreatyApp(str(path), today=TODAY)
+    return str(path), reads
+
+
+async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A page far from any read is found by its position, which SQLite counts its way to;
+    # the pages around it (on screen, and one either side) are read from its keys instead
+    # of each counting as far again.
+    from timeline.browse import fetch_page
+    from timeline.timeline_rows import PAGE_SIZE
+
+    path, reads = many_treaties(tmp_path, monkeypatch)
+    app = TreatyApp(path, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         view = app.screen.query_one(TimelineView)
@@ -214,23 +223,14 @@ async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch)
 async def test_a_long_timeline_jumps_from_its_anchors(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # Once a long timeline is counted, the keys of rows spread through it are read in the
     # background; a jump far down then reads no page by position at all.
-    from bench.synthetic import generate
-    from timeline import browse, timeline_rows
+    from timeline import timeline_rows
+    from timeline.browse import fetch_page
     from timeline.tui.widgets import timeline_view
 
     monkeypatch.setattr(timeline_rows, "ANCHOR_EVERY", 150)
     monkeypatch.setattr(timeline_view, "ANCHORED", 600)
-    path = tmp_path / "many.db"
-    generate(path, treaties=2000).dispose()
-    reads: list[bool] = []
-    fetch_page = browse.fetch_page
-
-    def counted(engine, f, page, count=None, after=None, before=None, anchors=()):  # type: ignore[no-untyped-def]
-        reads.append(after is None and before is None and not anchors)
-        return fetch_page(engine, f, page, count, after, before, anchors)
-
-    monkeypatch.setattr(browse, "fetch_page", counted)
-    app = TreatyApp(str(path), today=TODAY)
+    path, reads = many_treaties(tmp_path, monkeypatch)
+    app = TreatyApp(path, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         view = app.screen.query_one(TimelineView)
@@ -238,7 +238,7 @@ async def test_a_long_timeline_jumps_from_its_anchors(tmp_path, monkeypatch) -> 
         reads.clear()
         view.action_jump(1234)
         await settle(pilot, rounds=10)
-        assert reads and not any(reads)
+        assert reads and not any(by_position for _, by_position in reads)
         assert view.current is not None
         expected = fetch_page(app.engine, view.state.filter, 1234 // 100)  # type: ignore[union-attr]
         assert view.current.slug == expected[1234 % 100].slug
