@@ -26,7 +26,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
-from db import audit
+from db import audit, snapshots
 from db.models import Citation, Event, Source, State, Treaty
 from timeline.dates import DateError, PartialDate
 from timeline.forms import LABELS, InvalidInput, validate_event
@@ -405,21 +405,20 @@ def _stored_events(
             session.exec(select(Treaty.id, Treaty.slug).where(col(Treaty.id).in_(treaty_ids))).all()
         )
         cited: dict[int, list[dict[str, Any]]] = {}
-        citations = session.exec(
-            select(Citation, Source.key)
+        citations = session.execute(
+            select(
+                Citation.event_id,
+                Source.key,
+                Citation.supports,
+                Citation.agrees,
+                Citation.claim,
+                Citation.note,
+            )  # fmt: skip
             .join(Source, col(Source.id) == Citation.source_id)
             .where(col(Citation.event_id).in_([e.id for e in events]))
         )
-        for c, source_key in citations:
-            cited.setdefault(c.event_id, []).append(  # type: ignore[arg-type]
-                {
-                    "source": source_key,
-                    "supports": [s for s in c.supports.split(",") if s],
-                    "agrees": c.agrees,
-                    "claim": c.claim,
-                    "note": c.note,
-                }
-            )
+        for row in citations.mappings():
+            cited.setdefault(row["event_id"], []).append(snapshots.citation_values(row["key"], row))
         for event in events:
             found[event.key] = {
                 "on": _iso(event, "happened"),
