@@ -13,6 +13,7 @@ from timeline.dates import (
     format_duration,
     parse_date,
     parse_optional_date,
+    partial,
 )
 
 D = datetime.date
@@ -537,3 +538,29 @@ def test_describe_duration_accepts_plain_dates_with_partial_dates() -> None:
 def test_describe_duration_refuses_an_end_before_the_start(start: str, end: str) -> None:
     with pytest.raises(ValueError, match="negative"):
         describe_duration(parse_date(start), parse_date(end))
+
+
+@pytest.mark.parametrize(
+    ("value", "precision"),
+    [
+        (datetime.date(1961, 7, 6), "day"),
+        (datetime.date(1961, 7, 1), "month"),
+        (datetime.date(1961, 7, 6), "month"),  # not the first day: moved to it
+        (datetime.date(1961, 1, 1), "year"),
+        (datetime.date(1961, 7, 6), "year"),
+        (datetime.datetime(1961, 7, 6, 12, 30), "day"),  # as some drivers hand dates back
+        (datetime.date(1961, 7, 6), Precision.MONTH),
+    ],
+)
+def test_a_stored_pair_reads_as_from_parts_builds_it(value, precision) -> None:  # type: ignore[no-untyped-def]
+    made = partial(value, precision)
+    expected = PartialDate.from_parts(value, precision)
+    assert made == expected and hash(made) == hash(expected)
+    assert made.precision is expected.precision and type(made.value) is datetime.date
+    assert made.display() == expected.display()
+
+
+def test_a_stored_pair_with_an_unknown_precision_is_refused() -> None:
+    with pytest.raises(ValueError):
+        partial(datetime.date(1961, 7, 6), "week")
+    assert partial(None, "day") is None and partial(datetime.date(1961, 7, 6), None) is None
