@@ -54,6 +54,33 @@ async def test_filter_by_party_as_you_type_reads_4_2_4(app: TreatyApp) -> None:
         assert line_1961.rindex("━") < line_2000.index("2━")
 
 
+async def test_brackets_in_names_and_filters_are_shown_as_typed(
+    seeded_db: str, seeded_engine
+) -> None:  # type: ignore[no-untyped-def]
+    # Text from the database or the filter bar is never read as markup: a bracket is shown,
+    # and an unmatched closing tag cannot bring the app down.
+    from timeline.editing import add_treaty
+
+    title = "[Draft] Pact of [/b] mutual [red]aid"
+    add_treaty(seeded_engine, {"slug": "draft-pact-1990", "signed": "1990-05-01",
+                               "title": title, "parties": ["USA", "CAN"]})  # fmt: skip
+    app = TreatyApp(seeded_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        view.cursor = rows(app).index("draft-pact-1990")
+        await settle(pilot)
+        assert title in plain(app.screen.query_one("#preview", Static))
+        await pilot.press("slash", *"Pact [/b")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert status(app).startswith('1 treaty · "Pact [/b"')
+        await pilot.press("escape", "p", *"[x]")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "Filter not applied: no state matches '[x]'" in status(app)
+
+
 async def test_an_unknown_party_is_said_and_the_rows_stay(app: TreatyApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

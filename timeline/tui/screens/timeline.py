@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
@@ -136,7 +137,9 @@ class TimelineScreen(Screen[None]):
 
     def _filter_refused(self, message: str) -> None:
         status = self.query_one("#status", Static)
-        status.update(f"[b]Filter not applied:[/b] {message}")
+        status.update(
+            Content.assemble(("Filter not applied:", "bold"), f" {message}"), layout=False
+        )
         status.add_class("error")
         self._focus_timeline_once()
 
@@ -164,17 +167,19 @@ class TimelineScreen(Screen[None]):
         marked = len(self.view.marked)
         # A broad filter's count is a lower bound until the view has counted every row.
         counted = f"{state.count:,}" if state.exact else f"more than {state.count - 1:,}"
-        text = f"{counted} treaties · {state.description}"
+        noun = "treaty" if state.count == 1 and state.exact else "treaties"
+        text = f"{counted} {noun} · {state.description}"
         if marked:
             text += f" · {marked} marked for comparison (c compares)"
-        self.query_one("#status", Static).update(text)
+        # A line of fixed height (app.tcss): no layout of the screen for a new text.
+        self.query_one("#status", Static).update(Content(text), layout=False)
 
     def _update_axis(self) -> None:
         axis = self.view.axis()
         if axis is not None:
             line = Text(" " * LEFT_WIDTH, no_wrap=True, overflow="crop") + axis.ticks()
             line.no_wrap = True
-            self.query_one("#axis", Static).update(line)
+            self.query_one("#axis", Static).update(line, layout=False)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_axis)
@@ -187,13 +192,19 @@ class TimelineScreen(Screen[None]):
         self._update_status()
         preview = self.query_one("#preview", Static)
         if row is None:
-            preview.update("")
+            preview.update("", layout=False)
             return
         ended = f"ended {short_date(row.ended)}" if row.ended else "not ended"
+        # Plain text, not markup: a bracket in a name is shown as it is.
         preview.update(
-            f"[b]{row.name}[/b]  signed {short_date(row.signed)} · "
-            f"in force {short_date(row.in_force) if row.in_force else 'unknown'} · {ended} · "
-            f"strength {label(row.strength)} · {', '.join(row.parties)}   [dim]{row.slug}[/dim]"
+            Content.assemble(
+                (row.name, "bold"),
+                f"  signed {short_date(row.signed)} · "
+                f"in force {short_date(row.in_force) if row.in_force else 'unknown'} · {ended} · "
+                f"strength {label(row.strength)} · {', '.join(row.parties)}   ",
+                (row.slug, "dim"),
+            ),
+            layout=False,  # two lines whatever it holds (app.tcss)
         )
 
     # -- actions -------------------------------------------------------------------------------
