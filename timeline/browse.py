@@ -105,24 +105,26 @@ def fetch_page(
     after: TimelineRow | None = None,
     before: TimelineRow | None = None,
     anchors: Sequence[queries.Anchor] = (),
+    pages: int = 1,
 ) -> list[TimelineRow]:
-    """Page number `page` of the filtered rows. `after` (the last row of the page before) or
-    `before` (the first row of the page after) lets the database seek straight to the page
-    instead of counting its way there; so does the nearest of `anchors` (anchors()) before
-    it; `count` lets a far page be counted from the end."""
-    offset = page * PAGE_SIZE
+    """Page number `page` of the filtered rows, and the `pages - 1` pages after it, in one
+    read. `after` (the last row of the page before) or `before` (the first row of the page
+    after the last asked for) lets the database seek straight to them instead of counting its
+    way there; so does the nearest of `anchors` (anchors()) before them; `count` lets a far
+    page be counted from the end."""
+    offset, limit = page * PAGE_SIZE, pages * PAGE_SIZE
     with engine.connect() as connection:
         anchor = _nearest(anchors, offset, count)
         if after is not None:
-            rows = queries.rows_after(connection, query_filter, _key(after), PAGE_SIZE)
+            rows = queries.rows_after(connection, query_filter, _key(after), limit)
         elif before is not None:
-            rows = queries.rows_before(connection, query_filter, _key(before), PAGE_SIZE)
+            rows = queries.rows_before(connection, query_filter, _key(before), limit)
         elif anchor is not None:
             position, key = anchor
             skip = offset - position - 1
-            rows = queries.rows_after(connection, query_filter, key, PAGE_SIZE, skip=skip)
+            rows = queries.rows_after(connection, query_filter, key, limit, skip=skip)
         else:
-            rows = queries.treaty_rows(connection, query_filter, offset, PAGE_SIZE, count)
+            rows = queries.treaty_rows(connection, query_filter, offset, limit, count)
         return _timeline_rows(connection, rows)
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Input, Static
 
 from tests.tui.conftest import SIZE, TODAY, plain, settle
+from timeline.timeline_rows import PAGE_SIZE
 from timeline.tui.app import TreatyApp
 from timeline.tui.screens.detail import DetailScreen
 from timeline.tui.screens.help import HelpScreen
 from timeline.tui.screens.timeline import TimelineScreen
-from timeline.tui.widgets.timeline_view import TimelineView
+from timeline.tui.widgets.timeline_view import LEFT_WIDTH, PARTIES_WIDTH, TimelineView
 
 
 def rows(app: TreatyApp) -> list[str]:
@@ -52,6 +56,28 @@ async def test_filter_by_party_as_you_type_reads_4_2_4(app: TreatyApp) -> None:
         line_2000 = view.render_line(slugs.index("russia-dprk-2000")).text
         line_1961 = view.render_line(slugs.index("ussr-dprk-1961")).text
         assert line_1961.rindex("━") < line_2000.index("2━")
+
+
+async def test_a_name_in_a_wide_script_keeps_the_columns(seeded_db: str, seeded_engine) -> None:  # type: ignore[no-untyped-def]
+    # A Chinese or Japanese character takes two cells: the name is cut to its column by
+    # cells, not characters, so the parties and the bar stay where every other row has them.
+    from timeline.editing import add_treaty
+
+    add_treaty(seeded_engine, {"slug": "friendship-1978", "signed": "1978-08-12",
+                               "title": "日中平和友好条約 (Treaty of Peace and Friendship)",
+                               "parties": ["CHN", "JPN"]})  # fmt: skip
+    app = TreatyApp(seeded_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        slugs = rows(app)
+        wide = view.render_line(slugs.index("friendship-1978"))
+        plain_line = view.render_line(slugs.index("russia-dprk-2000"))
+        assert wide.cell_length == plain_line.cell_length == view.size.width
+        assert "日中平和友好条約 (Treaty of P… China, Japan" in wide.text
+
+        parties = cell_len(wide.text[: wide.text.index("China, Japan")])
+        assert parties == LEFT_WIDTH - PARTIES_WIDTH - 1  # where every row's parties begin
 
 
 async def test_brackets_in_names_and_filters_are_shown_as_typed(
@@ -197,23 +223,97 @@ async def test_enter_in_the_search_box_goes_to_what_it_found(app: TreatyApp) -> 
         assert isinstance(app.screen, DetailScreen)
 
 
-def many_treaties(tmp_path, monkeypatch) -> tuple[str, list[tuple[int, bool]]]:  # type: ignore[no-untyped-def]
-    """A file of 2,000 generated treaties, and the pages the app reads from it: (page, read
-    by position, without a neighbour's key or an anchor)."""
+class Read(NamedTuple):
+    page: int  # the first page read
+    pages: int  # how many pages from it, in one read
+    by_position: bool  # without a neighbour's key or an anchor
+
+
+def many_treaties(tmp_path, monkeypatch) -> tuple[str, list[Read]]:  # type: ignore[no-untyped-def]
+    """A file of 2,000 generated treaties, and the reads of pages the app makes from it."""
     from bench.synthetic import generate
     from timeline import browse
 
     path = tmp_path / "many.db"
     generate(path, treaties=2000).dispose()
-    reads: list[tuple[int, bool]] = []
+    reads: list[Read] = []
     fetch_page = browse.fetch_page
 
-    def counted(engine, f, page, count=None, after=None, before=None, anchors=()):  # type: ignore[no-untyped-def]
-        reads.append((page, after is None and before is None and not anchors))
-        return fetch_page(engine, f, page, count, after, before, anchors)
+    def counted(engine, f, page, count=None, after=None, before=None, anchors=(), pages=1):  # type: ignore[no-untyped-def]
+        reads.append(Read(page, pages, after is None and before is None and not anchors))
+        return fetch_page(engine, f, page, count, after, before, anchors, pages)
 
     monkeypatch.setattr(browse, "fetch_page", counted)
     return str(path), reads
+
+
+def shown_pages(view: TimelineView) -> list[int]:
+    top = round(view.scroll_offset.y)
+    return list(range(top // PAGE_SIZE, (top + view.size.height - 1) // PAGE_SIZE + 1))
+
+
+async def test_a_jump_reads_the_pages_on_screen_first_in_one_read(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The rows a user waits for come in one read; the pages either side, read ahead of the
+    # scrolling, only once those are in, so they never compete with them.
+    path, reads = many_treaties(tmp_path, monkeypatch)
+    app = TreatyApp(path, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        for target in (1234, 390):  # on one page; on two (up there, rows 390 to 419 show)
+            reads.clear()
+            view.action_jump(target)
+            await settle(pilot, rounds=10)
+            shown = shown_pages(view)
+            assert len(shown) == (1 if target == 1234 else 2)
+            first = reads[0]
+            assert list(range(first.page, first.page + first.pages)) == shown
+            assert sorted(r.page for r in reads[1:]) == [shown[0] - 1, shown[-1] + 1]
+            assert all(r.pages == 1 and not r.by_position for r in reads[1:])
+
+
+async def test_reads_for_a_place_left_at_once_never_start(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Jumping on before the rows of the last jump are in: their read is stopped before it
+    # starts, and only the rows of where the user is now are read.
+    path, reads = many_treaties(tmp_path, monkeypatch)
+    app = TreatyApp(path, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        reads.clear()
+        view.action_jump(500)
+        view.render_line(0)  # a frame drawn there: its pages are asked for
+        view.action_jump(1500)
+        view.render_line(0)
+        await settle(pilot, rounds=10)
+        assert 500 // PAGE_SIZE not in {r.page for r in reads}
+        assert (reads[0].page, reads[0].pages) == (shown_pages(view)[0], len(shown_pages(view)))
+        assert view.current is not None
+        assert not app._notifications, "a stopped read is not an error"
+
+
+async def test_the_early_page_reads_nothing_once_the_database_is_open(
+    tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The first page, read before the database layer loads, has no filter to read more
+    # rows with: moving through it once the database is open (its own filter's rows on the
+    # way) must not try, which would end in an error message.
+    from timeline.first_page import peek
+
+    path, reads = many_treaties(tmp_path, monkeypatch)
+    app = TreatyApp(path, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        early = peek(path, TODAY)
+        assert early is not None and early.filter is None and early.count > PAGE_SIZE
+        reads.clear()
+        view.show(early)
+        for _ in range(5):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert reads == []
+        assert not app._notifications
 
 
 async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -221,7 +321,6 @@ async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch)
     # the pages around it (on screen, and one either side) are read from its keys instead
     # of each counting as far again.
     from timeline.browse import fetch_page
-    from timeline.timeline_rows import PAGE_SIZE
 
     path, reads = many_treaties(tmp_path, monkeypatch)
     app = TreatyApp(path, today=TODAY)
@@ -231,7 +330,7 @@ async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch)
         reads.clear()
         view.action_jump(1234)
         await settle(pilot, rounds=10)
-        assert [page for page, by_position in reads if by_position] == [1234 // PAGE_SIZE]
+        assert [r.page for r in reads if r.by_position] == [1234 // PAGE_SIZE]
         assert len(reads) >= 2
         top = round(view.scroll_offset.y)
         shown = [view.row_at(top + y) for y in range(view.size.height)]
@@ -265,7 +364,7 @@ async def test_a_long_timeline_jumps_from_its_anchors(tmp_path, monkeypatch) -> 
         reads.clear()
         view.action_jump(1234)
         await settle(pilot, rounds=10)
-        assert reads and not any(by_position for _, by_position in reads)
+        assert reads and not any(r.by_position for r in reads)
         assert view.current is not None
         expected = fetch_page(app.engine, view.state.filter, 1234 // 100)  # type: ignore[union-attr]
         assert view.current.slug == expected[1234 % 100].slug

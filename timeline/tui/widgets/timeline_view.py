@@ -7,9 +7,12 @@ view are fetched ahead, and a small cache keeps recently seen pages."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
@@ -19,7 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from timeline.timeline_rows import ANCHORED, PAGE_SIZE, BrowseState, PageCache, TimelineRow
 
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from timeline.dates import PartialDate
 
 DATE_WIDTH = 11
+KEPT_LINES = 1000  # rows' drawn lines kept for the next frames (several screens' worth)
 NAME_WIDTH = 30
 PARTIES_WIDTH = 22
 # marker + date + strength + name + parties, with single spaces between
@@ -44,7 +48,13 @@ def short_date(value: PartialDate | None) -> str:
 
 
 def fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """`text` in exactly `width` cells: cut with an ellipsis, or padded with spaces. A character
+    of a wide script (Chinese, Japanese, Korean) takes two cells, so columns stay aligned."""
+    if text.isascii():
+        return f"{text:<{width}}" if len(text) <= width else text[: width - 1] + "…"
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
 
 
 @dataclass(frozen=True)
@@ -147,17 +157,22 @@ class TimelineView(ScrollView, can_focus=True):
         self.engine = engine
         self.state: BrowseState | None = None
         self.cache = PageCache(capacity=12)
-        self.pending: set[int] = set()
-        # Pages waiting for a neighbour being read, to seek from its key rather than count
-        # their way from the first row as well (a jump far down reads one page by position).
-        self.deferred: set[int] = set()
+        self.pending: dict[int, Worker[None]] = {}  # pages being read, and their reads
         # Keys of rows spread through a long timeline (timeline.browse.anchors), read in the
         # background once it is counted: a jump far down then seeks instead of counting.
         self.row_anchors: list = []  # type: ignore[type-arg]
         self.generation = 0
+        # What _fill last asked for: the view's place, and _changes to the pages read and
+        # being read then.
+        self._changes = 0
+        self._filled: tuple[int, ...] = ()
         self.marked: dict[str, str] = {}  # slug -> name, in marking order
         self.today = dt.date.today()
         self._styles: dict[str, Style] = {}
+        self._unders: dict[str, Style] = {}
+        self._strips: dict[tuple[int, bool], Strip] = {}  # rows' lines, drawn (render_line)
+        self._loading: dict[bool, Strip] = {}  # a line whose row is being read; on the cursor?
+        self._axis: Axis | None = None
 
     # -- data ----------------------------------------------------------------------------------
     def show(self, state: BrowseState, keep_slug: str | None = None) -> None:
@@ -165,16 +180,16 @@ class TimelineView(ScrollView, can_focus=True):
         self.generation += 1
         self.state = state
         self.cache.clear()
-        self.pending.clear()
-        self.deferred.clear()
+        self._stop_reads(self.pending.keys())
         self.row_anchors = []
+        self._forget_lines()  # the axis is the new rows' own
         self.virtual_size = Size(self.size.width, state.count)
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
         if state.first_page:
             self.cache.put(0, list(state.first_page))
-        # Ask for the first page now rather than on the next paint: it is the one shown.
-        self._want(0)
+        # Ask for the pages on screen now rather than on the next paint.
+        self._fill()
         self.refresh()
         self._announce()
         if not state.exact:
@@ -186,7 +201,9 @@ class TimelineView(ScrollView, can_focus=True):
         if self.engine is not None and state.filter is not None and state.count >= ANCHORED:
             self._read_anchors(self.generation, state)
 
-    @work(thread=True, group="timeline-anchors", exclusive=True)
+    # Each worker names itself: by default Textual spells out every argument's repr, a page of
+    # rows and the anchors included, on the UI thread (3 ms a read).
+    @work(thread=True, group="timeline-anchors", exclusive=True, description="anchors")
     def _read_anchors(self, generation: int, state: BrowseState) -> None:
         from timeline.browse import anchors
 
@@ -202,7 +219,7 @@ class TimelineView(ScrollView, can_focus=True):
         if generation == self.generation:
             self.row_anchors = found
 
-    @work(thread=True, group="timeline-count")
+    @work(thread=True, group="timeline-count", description="count")
     def _count(self, generation: int, state: BrowseState) -> None:
         from timeline.browse import count_exactly
 
@@ -217,6 +234,7 @@ class TimelineView(ScrollView, can_focus=True):
         if generation != self.generation:
             return
         self.state = state
+        self._forget_lines()
         self.virtual_size = Size(self.size.width, state.count)
         self.refresh()
         self.post_message(self.Counted())
@@ -226,9 +244,9 @@ class TimelineView(ScrollView, can_focus=True):
         """Drop cached pages after a change in the database."""
         self.generation += 1
         self.cache.clear()
-        self.pending.clear()
-        self.deferred.clear()
+        self._stop_reads(self.pending.keys())
         self.row_anchors = []  # rows may have moved; pages are read by position until a new filter
+        self._forget_lines()
         self.refresh()
 
     def row_at(self, index: int) -> TimelineRow | None:
@@ -242,32 +260,71 @@ class TimelineView(ScrollView, can_focus=True):
     def current(self) -> TimelineRow | None:
         return self.row_at(self.cursor)
 
-    def _want(self, page: int) -> None:
-        if self.state is None or page < 0 or page * PAGE_SIZE >= self.state.count:
+    def _visible_pages(self) -> range:
+        top = round(self.scroll_offset.y)
+        count = self.state.count if self.state else 0
+        bottom = min(top + max(self.size.height, 1), count) - 1
+        return range(top // PAGE_SIZE, bottom // PAGE_SIZE + 1) if bottom >= top else range(0)
+
+    def _fill(self) -> None:
+        """Ask for the pages on screen that are neither read nor being read, in one read; once
+        every page on screen is in, for a page either side, ahead of the scrolling. Pages off
+        screen wait, so they never compete with the ones a user is waiting for; reads of
+        pages the view has left (a jump) are stopped, or never start."""
+        state = self.state
+        if state is None or state.filter is None or self.engine is None:
+            return  # the first page, shown before the database is open: nothing more to read
+        # Called for every line drawn: once a frame is enough unless something changed.
+        asked = (round(self.scroll_offset.y), self.size.height, self.generation, state.count,
+                 self._changes)  # fmt: skip
+        if asked == self._filled:
             return
-        if self.engine is None:  # the first page shown before the database is open
-            return
-        if page in self.cache or page in self.pending:
-            return
+        shown = self._visible_pages()
+        near = range(shown.start - 1, shown.stop + 1)
+        self._stop_reads(p for p, read in self.pending.items() if not self._near(read, near))
+        wanted = [p for p in shown if p not in self.cache and p not in self.pending]
+        if wanted:
+            self._read(wanted[0], wanted[-1] - wanted[0] + 1)
+        elif any(p not in self.cache for p in shown):
+            pass  # being read: the pages either side wait for them
+        else:
+            for page in (shown.stop, shown.start - 1):
+                if 0 <= page and page * PAGE_SIZE < state.count:
+                    if page not in self.cache and page not in self.pending:
+                        self._read(page, 1)
+        self._filled = (*asked[:-1], self._changes)
+
+    def _near(self, read: Worker[None], near: range) -> bool:
+        return any(p in near for p, other in self.pending.items() if other is read)
+
+    def _stop_reads(self, pages: Iterable[int]) -> None:
+        """Stop the reads of `pages`: one not started yet never starts, and the rows of one
+        under way are dropped."""
+        for page in list(pages):
+            read = self.pending.pop(page, None)
+            if read is not None:
+                read.cancel()
+                self._changes += 1
+
+    def _read(self, first: int, pages: int) -> None:
+        """Read `pages` pages from `first`, seeking from a neighbour's key when one is in."""
+        assert self.state is not None
+        previous, following = self.cache.get(first - 1), self.cache.get(first + pages)
         # A neighbouring page already read gives the key to seek from (keyset paging), so
         # scrolling never makes the database count its way through the rows before.
-        previous, following = self.cache.get(page - 1), self.cache.get(page + 1)
-        if (
-            previous is None
-            and following is None
-            and (page - 1 in self.pending or page + 1 in self.pending)
-        ):
-            self.deferred.add(page)  # read once that neighbour is in, from its key
-            return
-        self.pending.add(page)
         after = previous[-1] if previous and len(previous) == PAGE_SIZE else None
         before = following[0] if following and after is None else None
-        self._load(page, self.generation, self.state, after, before, self.row_anchors)
+        worker = self._load(
+            first, pages, self.generation, self.state, after, before, self.row_anchors
+        )
+        self.pending.update(dict.fromkeys(range(first, first + pages), worker))
+        self._changes += 1
 
-    @work(thread=True, group="timeline-pages")
+    @work(thread=True, group="timeline-pages", description="pages")
     def _load(
         self,
-        page: int,
+        first: int,
+        pages: int,
         generation: int,
         state: BrowseState,
         after: TimelineRow | None,
@@ -276,29 +333,45 @@ class TimelineView(ScrollView, can_focus=True):
     ) -> None:
         from timeline.browse import fetch_page
 
+        read = get_current_worker()
         try:
             # A lower-bound count must not be used to count a page from the end.
             count = state.count if state.exact else None
-            rows = fetch_page(self.engine, state.filter, page, count, after, before, anchors)
+            rows = fetch_page(
+                self.engine, state.filter, first, count, after, before, anchors, pages
+            )
         except Exception as error:  # reported in the app, never a crash
-            self.app.call_from_thread(self.app.notify, f"Could not read treaties: {error}",
-                                      severity="error")  # fmt: skip
+            self.app.call_from_thread(self._not_loaded, first, pages, generation, error, read)
             return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, page, generation, rows)
+        if not read.is_cancelled:
+            self.app.call_from_thread(self._loaded, first, pages, generation, rows, read)
 
-    def _loaded(self, page: int, generation: int, rows: list[TimelineRow]) -> None:
-        self.pending.discard(page)
-        if generation != self.generation:
+    def _loaded(
+        self, first: int, pages: int, generation: int, rows: list[TimelineRow], read: Worker[None]
+    ) -> None:
+        for page in range(first, first + pages):
+            if self.pending.get(page) is read:
+                del self.pending[page]
+        self._changes += 1
+        if generation != self.generation or read.is_cancelled:
             return
-        self.cache.put(page, rows)
-        for neighbour in (page + 1, page - 1):
-            if neighbour in self.deferred:
-                self.deferred.discard(neighbour)
-                self._want(neighbour)
+        for page in range(first, first + pages):
+            start = (page - first) * PAGE_SIZE
+            self.cache.put(page, rows[start : start + PAGE_SIZE])
         self.refresh()
-        if self.cursor // PAGE_SIZE == page:
+        self._fill()  # the pages either side, now that these are in
+        if first <= self.cursor // PAGE_SIZE < first + pages:
             self._announce()
+
+    def _not_loaded(
+        self, first: int, pages: int, generation: int, error: Exception, read: Worker[None]
+    ) -> None:
+        for page in range(first, first + pages):
+            if self.pending.get(page) is read:
+                del self.pending[page]
+        self._changes += 1
+        if generation == self.generation and not read.is_cancelled:
+            self.app.notify(f"Could not read treaties: {error}", severity="error")
 
     def _announce(self) -> None:
         self.post_message(self.Highlighted(self.current))
@@ -315,19 +388,43 @@ class TimelineView(ScrollView, can_focus=True):
         width = self.size.width
         if self.state is None or index >= self.state.count:
             return Strip.blank(width)
-        page = index // PAGE_SIZE
-        self._want(page)
-        # Fetch a page either side ahead of the scrolling.
-        self._want(page + 1)
-        self._want(page - 1)
+        self._fill()
         row = self.row_at(index)
-        text = self._line(row, index) if row else Text("  loading…", style=self._style("dim"))
-        segments = list(text.render(self.app.console))
-        strip = Strip(segments).crop_extend(0, width, None)
-        if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("timeline-view--cursor"))
-        # The widget's own colours underneath whatever a segment sets.
-        return strip.apply_style(self.rich_style)
+        cursor = index == self.cursor
+        if row is None:  # its page is being read
+            loading = self._loading.get(cursor)
+            if loading is None:
+                under = self._under(cursor)
+                text = [Segment("  loading…", under + self._style("dim"))]
+                loading = self._loading[cursor] = Strip(text).crop_extend(0, width, under)
+            return loading
+        if cursor:  # its colours depend on the focus: drawn each time, one line a frame
+            return self._row_strip(row, width, cursor=True)
+        # A row's line is kept until the rows, the axis, the size or the styles change:
+        # moving the cursor redraws every line, and all but two are the same.
+        key = (row.id, row.slug in self.marked)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._row_strip(row, width, cursor=False)
+            if len(self._strips) > KEPT_LINES:
+                del self._strips[next(iter(self._strips))]  # the oldest
+        return strip
+
+    def _forget_lines(self) -> None:
+        self._strips.clear()
+        self._loading.clear()
+        self._axis = None
+
+    def _under(self, cursor: bool) -> Style:
+        """What lies under a line's own styles: the widget's colours, and the cursor's."""
+        key = "cursor" if cursor else ""
+        found = self._unders.get(key)
+        if found is None:
+            found = self.rich_style
+            if cursor:
+                found = found + self.get_component_rich_style("timeline-view--cursor")
+            self._unders[key] = found
+        return found
 
     def _style(self, name: str) -> Style:
         """A component's text style without its background, so the row's background shows;
@@ -342,27 +439,43 @@ class TimelineView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        getattr(self, "_styles", {}).clear()  # also called while the widget is made
+        # Also called while the widget is made, before __init__ has set these.
+        getattr(self, "_styles", {}).clear()
+        getattr(self, "_unders", {}).clear()
+        getattr(self, "_strips", {}).clear()
+        getattr(self, "_loading", {}).clear()
 
     def _strength_style(self, strength: int | None) -> Style:
         return self._style("uncoded" if strength is None else f"s{strength}")
 
-    def _line(self, row: TimelineRow, index: int) -> Text:
-        text = Text(no_wrap=True, overflow="crop")
+    def _row_strip(self, row: TimelineRow, width: int, cursor: bool) -> Strip:
+        """A row's line as segments: its date, strength, name and parties, then its bar."""
+        under = self._under(cursor)
         marked = row.slug in self.marked
-        text.append("● " if marked else "  ", style=self._style("marked"))
-        text.append(f"{short_date(row.starts):<{DATE_WIDTH}} ")
-        style = self._strength_style(row.strength)
-        text.append(f"{'-' if row.strength is None else row.strength:>1} ", style=style)
-        text.append(f"{fit(row.name, NAME_WIDTH):<{NAME_WIDTH}} ",
-                    style=self._style("marked") if marked else "")  # fmt: skip
-        text.append(f"{fit(', '.join(row.parties), PARTIES_WIDTH):<{PARTIES_WIDTH}} ",
-                    style=self._style("dim"))  # fmt: skip
-        text.append_text(self._bar(row))
-        return text
+        strength = "-" if row.strength is None else row.strength
+        name_style = under + self._style("marked") if marked else under
+        parties = fit(", ".join(row.parties), PARTIES_WIDTH)
+        name = fit(row.name, NAME_WIDTH)
+        segments = [
+            Segment("● " if marked else "  ", under + self._style("marked")),
+            Segment(f"{short_date(row.starts):<{DATE_WIDTH}} ", under),
+            Segment(f"{strength:>1} ", under + self._strength_style(row.strength)),
+            Segment(name + " ", name_style),
+            Segment(parties + " ", under + self._style("dim")),
+            *self._bar(row, under),
+        ]
+        # Every segment is as many cells as characters, the name and parties fitted to theirs:
+        # the line's width is known without measuring it, as Strip would, segment by segment.
+        length = LEFT_WIDTH + self._axis.width  # type: ignore[union-attr]
+        if length < width:
+            segments.append(Segment(" " * (width - length), under))
+        strip = Strip(segments, max(length, width))
+        return strip.crop_extend(0, width, under) if length > width else strip
 
-    def _bar(self, row: TimelineRow) -> Text:
-        axis = self.axis()
+    def _bar(self, row: TimelineRow, under: Style) -> list[Segment]:
+        axis = self._axis
+        if axis is None:
+            axis = self._axis = self.axis()
         assert axis is not None
         cells = [" "] * axis.width
         styles: list[Style | None] = [None] * axis.width
@@ -384,14 +497,15 @@ class TimelineView(ScrollView, can_focus=True):
             if col != label_col:  # the strength label stays readable
                 cells[col] = "◆"
                 styles[col] = self._style("event")
-        # One span a run of cells in the same style, not one a cell: a row has ~100 cells and
-        # a screen 40 rows, redrawn on every page.
-        bar = Text()
-        start = 0
+        # One segment a run of cells in the same style, not one a cell: a row has ~100 cells
+        # and a screen 40 rows, redrawn on every page.
+        bar = []
+        run = 0
         for col in range(1, axis.width + 1):
-            if col == axis.width or styles[col] is not styles[start]:
-                bar.append("".join(cells[start:col]), style=styles[start] or "")
-                start = col
+            if col == axis.width or styles[col] is not styles[run]:
+                style = styles[run]
+                bar.append(Segment("".join(cells[run:col]), under + style if style else under))
+                run = col
         return bar
 
     # -- moving --------------------------------------------------------------------------------
@@ -448,4 +562,5 @@ class TimelineView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         if self.state is not None:
             self.virtual_size = Size(event.size.width, self.state.count)
+        self._forget_lines()
         self.refresh()
