@@ -368,3 +368,44 @@ async def test_a_long_timeline_jumps_from_its_anchors(tmp_path, monkeypatch) -> 
         assert view.current is not None
         expected = fetch_page(app.engine, view.state.filter, 1234 // 100)  # type: ignore[union-attr]
         assert view.current.slug == expected[1234 % 100].slug
+
+
+async def test_the_anchors_wait_while_pages_are_read(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The walk for anchors is background work: while a page is being read, it takes no step,
+    # so it never competes with rows a user is waiting for; then it goes on to the end.
+    from types import SimpleNamespace
+
+    from db import paging
+    from timeline import timeline_rows
+    from timeline.tui.widgets import timeline_view
+
+    monkeypatch.setattr(timeline_rows, "ANCHOR_EVERY", 150)
+    monkeypatch.setattr(timeline_view, "ANCHORED", 600)
+    path, _reads = many_treaties(tmp_path, monkeypatch)
+    steps: list[bool] = []  # each step of the walk: was a page being read?
+    app = TreatyApp(path, today=TODAY)
+    walk = paging.anchors
+
+    def watched(reader, f, every, stop):  # type: ignore[no-untyped-def]
+        def stepped() -> bool:
+            stopped = stop()
+            steps.append(bool(view.pending))
+            return stopped
+
+        return walk(reader, f, every, stepped)
+
+    monkeypatch.setattr(paging, "anchors", watched)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        steps.clear()
+        view.row_anchors = []
+        # A read of the page after the one on screen, under way until the test ends it.
+        view.pending[1] = SimpleNamespace(cancel=lambda: None)  # type: ignore[assignment]
+        view._read_anchors(view.generation, view.state)
+        await pilot.pause(0.3)
+        assert steps == [] and view.row_anchors == []
+        del view.pending[1]
+        await settle(pilot)
+        assert steps and not any(steps)
+        assert len(view.row_anchors) == 2000 // 150

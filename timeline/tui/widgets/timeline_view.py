@@ -7,6 +7,7 @@ view are fetched ahead, and a small cache keeps recently seen pages."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -208,8 +209,16 @@ class TimelineView(ScrollView, can_focus=True):
         from timeline.browse import anchors
 
         worker = get_current_worker()
+
+        def stop() -> bool:
+            # Pages being read come first: the walk waits while any is (a few ms each), so it
+            # does not take the processor from rows a user is waiting for.
+            while self.pending and not worker.is_cancelled:
+                time.sleep(0.005)
+            return worker.is_cancelled
+
         try:
-            found = anchors(self.engine, state.filter, lambda: worker.is_cancelled)
+            found = anchors(self.engine, state.filter, stop)
         except Exception:  # pages are still read by position
             return
         if not get_current_worker().is_cancelled:
