@@ -147,7 +147,7 @@ def cold_start_rows(
 
 
 def browse_rows(db: Path | str, label: str) -> list[Row]:
-    from bench.tui_browse import IN_FORCE_ON, PARTY, SEARCH_WORD, STRENGTH
+    from bench.tui_browse import IN_FORCE_ON, KEY_REPEAT, PARTY, SEARCH_WORD, STRENGTH
 
     f = _run_json(["-m", "bench.tui_browse", "--db", str(db), "--json"])
 
@@ -179,7 +179,15 @@ def browse_rows(db: Path | str, label: str) -> list[Row]:
             f["peak_rss_mb"] < RSS_MB,
             "three treaties opened, each read with SQLAlchemy Core",
         ),
-        timed("page down", f["page_down"], PAGE_DOWN_S, f"{len(f['page_down'])} pages"),
+        timed("page down", f["page_down"], PAGE_DOWN_S, f"{1 / KEY_REPEAT:.0f} keys a second"),
+        Row(
+            f"page down, keys back to back ({label}), median / max",
+            f"{_ms(statistics.median(f['page_down_back_to_back']))}"
+            f" / {_ms(max(f['page_down_back_to_back']))}",
+            "for information",
+            None,
+            "faster than any key repeats: rows read ahead may not be in",
+        ),
         timed("jump to the end", f["jump_end"], STALL_S, "no stall"),
         timed("jump to the middle", [f["jumps"][0][1]], STALL_S, "no stall"),
         timed("jump anywhere (10%..90%)", jumps, STALL_S, "no stall"),

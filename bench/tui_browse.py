@@ -5,7 +5,8 @@
 Runs the app headless at 140x40 (as the tests do, through Textual's Pilot) and times what a
 user waits for once the timeline is up and has counted its rows: a page down, jumps to the end
 and to other positions, each filter, and opening a treaty. A move is timed from the key's
-action until every visible line is rendered with its rows (pages read in the worker included).
+action until every visible line is rendered with its rows (pages read in the worker included);
+moves come no faster than a held key repeats (KEY_REPEAT), as a user's would.
 A filter is timed from the moment it runs (the app runs it FILTER_DELAY after the last
 keystroke, so typing does not query on every letter) until the view shows the new rows,
 rendered; a broad filter shows a lower bound of its count first, and the time until the exact
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.widgets import Input, Select, Static
+from textual.worker import WorkerCancelled
 
 from timeline.tui.app import TreatyApp
 from timeline.tui.screens.timeline import TimelineScreen
@@ -40,6 +42,10 @@ PARTY = "PRK"  # follows succession: no lineage to merge, a few thousand treatie
 IN_FORCE_ON = "1961-07-06"
 STRENGTH = 4
 JUMPS = (0.5, 0.25, 0.75, 0.1, 0.9)  # share of the rows: positions far from any page read
+# The quickest a user presses: a held key repeats 30 times a second at a keyboard's fast
+# settings (X11 and macOS defaults are slower). Moves made back to back, with no time between,
+# would ask for rows faster than any user can.
+KEY_REPEAT = 1 / 30
 
 Figures = dict[str, Any]
 
@@ -50,6 +56,17 @@ async def _until(done: Callable[[], bool], timeout: float = 120.0) -> None:
         if time.perf_counter() - started > timeout:
             raise TimeoutError("the screen did not update")
         await asyncio.sleep(0.0005)
+
+
+async def _workers_done(app: TreatyApp) -> None:
+    """Wait for every worker; one stopped meanwhile (a page the view has left) is not waited
+    for again."""
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await asyncio.sleep(0)  # its task's end takes it out of the list
 
 
 def _exact(view: TimelineView) -> bool:
@@ -78,15 +95,26 @@ def _paint(view: TimelineView) -> None:
         view.render_line(y)
 
 
-async def _timed_move(view: TimelineView, move: Callable[[], None]) -> float:
-    """A cursor move until its rows are painted: the key's action, any page read, the lines."""
-    before = time.perf_counter()
-    move()
-    if not _rows_shown(view):
-        _paint(view)  # a frame with rows missing asks for their pages, then shows them
-        await _until(lambda: _rows_shown(view))
-    _paint(view)
-    return time.perf_counter() - before
+class Keys:
+    """Moves made as a user's keys make them: at most one every `repeat` seconds, as a held key
+    repeats, the event loop running between two (reads a move asks for, pages ahead, start
+    there)."""
+
+    def __init__(self, repeat: float = KEY_REPEAT) -> None:
+        self.repeat = repeat
+        self.last = 0.0
+
+    async def timed(self, view: TimelineView, move: Callable[[], None]) -> float:
+        """A cursor move until its rows are painted: the key's action, any page read, the
+        lines."""
+        await asyncio.sleep(max(self.last + self.repeat - time.perf_counter(), 0))
+        before = self.last = time.perf_counter()
+        move()
+        if not _rows_shown(view):
+            _paint(view)  # a frame with rows missing asks for their pages, then shows them
+            await _until(lambda: _rows_shown(view))
+        _paint(view)
+        return time.perf_counter() - before
 
 
 class FilterClock:
@@ -110,7 +138,7 @@ class FilterClock:
         """Make a change in the filter bar; seconds from the filter run to its rows painted.
         A large result is first shown with a lower bound of its count; the exact count, read
         in the background, is timed apart (`counted`)."""
-        await self.app.workers.wait_for_complete()  # nothing left over from the last change
+        await _workers_done(self.app)  # nothing left over from the last change
         runs, before = self.runs, view.state.filter if view.state else None
 
         def shown() -> bool:
@@ -188,16 +216,26 @@ async def measure(db: Path | str, pages: int = 30) -> Figures:
         assert state is not None
         count = state.count
         figures["treaties"] = count
+        keys = Keys()
         figures["page_down"] = [
-            await _timed_move(view, lambda: view.action_page(1)) for _ in range(pages)
+            await keys.timed(view, lambda: view.action_page(1)) for _ in range(pages)
         ]
-        figures["jump_end"] = [await _timed_move(view, lambda: view.action_jump(-1))]
-        figures["jump_start"] = [await _timed_move(view, lambda: view.action_jump(0))]
+        figures["jump_end"] = [await keys.timed(view, lambda: view.action_jump(-1))]
+        figures["jump_start"] = [await keys.timed(view, lambda: view.action_jump(0))]
         figures["jumps"] = [
-            [share, await _timed_move(view, lambda s=share: view.action_jump(int(count * s)))]
+            [share, await keys.timed(view, lambda s=share: view.action_jump(int(count * s)))]
             for share in JUMPS
         ]
-        await _timed_move(view, lambda: view.action_jump(0))
+        # The same page downs with no time between them, from a place not read yet: faster
+        # than keys repeat, so the rows read ahead of the scrolling may not be in yet.
+        await keys.timed(view, lambda: view.action_jump(count // 3))
+        await _until(lambda: _rows_shown(view))
+        await asyncio.sleep(KEY_REPEAT)
+        at_once = Keys(repeat=0)
+        figures["page_down_back_to_back"] = [
+            await at_once.timed(view, lambda: view.action_page(1)) for _ in range(pages)
+        ]
+        await keys.timed(view, lambda: view.action_jump(0))
         clock = FilterClock(app, app.screen)  # type: ignore[arg-type]
         figures.update(await _filters(app, view, clock))
         figures["browse_rss_mb"] = _peak_rss_mb()
@@ -230,6 +268,7 @@ def print_table(figures: Figures) -> None:
         ("first rows on screen (headless, from app start)", [figures["first_rows_headless"]]),
         ("exact count of all rows (from app start)", [figures["exact_count_headless"]]),
         ("page down", figures["page_down"]),
+        ("page down, keys back to back", figures["page_down_back_to_back"]),
         ("jump to the last row", figures["jump_end"]),
         ("jump to the first row", figures["jump_start"]),
         *((f"jump to {share:.0%} of the rows", [t]) for share, t in figures["jumps"]),
