@@ -29,11 +29,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 from textual.worker import WorkerCancelled
 
 from timeline.tui.app import TreatyApp
 from timeline.tui.screens.timeline import TimelineScreen
+from timeline.tui.widgets.strength_picker import StrengthPicker
 from timeline.tui.widgets.timeline_view import TimelineView
 
 SIZE = (140, 40)
@@ -174,7 +175,7 @@ async def _filters(app: TreatyApp, view: TimelineView, clock: FilterClock) -> Fi
         figures[name + "_counted"] = clock.counted[-len(changes) :]
         figures[name + "_rows"] = view.state.count  # type: ignore[union-attr]
 
-    strength = screen.query_one("#strength", Select)
+    strength = screen.query_one("#strength", StrengthPicker)
     typing = [set_input("#search", SEARCH_WORD[:end]) for end in range(1, len(SEARCH_WORD) + 1)]
     for name, changes, clear in (
         ("search_keystrokes", typing, set_input("#search", "")),

@@ -9,12 +9,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from timeline.strength import LEVELS
 from timeline.timeline_rows import BrowseFilter
 from timeline.tui.widgets.bars import KeyBar, TitleBar
+from timeline.tui.widgets.strength_picker import StrengthPicker
 from timeline.tui.widgets.timeline_view import LEFT_WIDTH, TimelineView, short_date
 
 FILTER_DELAY = 0.12  # seconds of quiet typing before the filter runs
@@ -48,11 +48,7 @@ class TimelineScreen(Screen[None]):
             yield Input(placeholder="party: PRK, Russia, 731", id="party")
             yield Input(placeholder="in force from", id="from")
             yield Input(placeholder="to", id="to")
-            yield Select(
-                [(f"strength ≥ {lv.value} {lv.name}", str(lv.value)) for lv in LEVELS[1:]],
-                prompt="any strength",
-                id="strength",
-            )
+            yield StrengthPicker(id="strength")
             yield Input(placeholder="search titles  (/)", id="search")
         yield Static("Opening the database…", id="status")
         yield Static("", id="axis")
@@ -83,17 +79,16 @@ class TimelineScreen(Screen[None]):
 
     # -- filtering -----------------------------------------------------------------------------
     def current_filter(self) -> BrowseFilter:
-        strength = self.query_one("#strength", Select).value
         return BrowseFilter(
             party=self.query_one("#party", Input).value,
             period_from=self.query_one("#from", Input).value,
             period_to=self.query_one("#to", Input).value,
-            min_strength="" if strength is Select.NULL else str(strength),
+            min_strength=self.query_one("#strength", StrengthPicker).value,
             text=self.query_one("#search", Input).value,
         )
 
     @on(Input.Changed, "#filters Input")
-    @on(Select.Changed, "#strength")
+    @on(StrengthPicker.Changed, "#strength")
     def filter_changed(self) -> None:
         if getattr(self, "_filter_timer", None):
             self._filter_timer.stop()
@@ -217,7 +212,7 @@ class TimelineScreen(Screen[None]):
     def action_clear_filters(self) -> None:
         for input_id in ("party", "from", "to", "search"):
             self.query_one(f"#{input_id}", Input).value = ""
-        self.query_one("#strength", Select).clear()
+        self.query_one("#strength", StrengthPicker).clear()
         self.view.focus()
 
     @on(TimelineView.Opened)
