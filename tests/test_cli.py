@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from timeline.cli import main
+from timeline.database import open_database
+from timeline.editing import add_event
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -76,3 +78,30 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main(["frobnicate"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.sqlite_only(reason="a file's path with brackets")
+def test_brackets_in_paths_titles_and_events_are_printed_as_they_are(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Nothing the database or the user gives is read as a style: "[Draft]" is printed, and
+    # "[/b]" does not end the command with an error.
+    folder = tmp_path / "[bold] treaties"
+    folder.mkdir()
+    db = str(folder / "t.db")
+    title = "[Draft] Pact of [/b] mutual aid"
+    code, out, err = run(capsys, "--db", db, "add", "--slug", "draft-pact-1990", "--title", title,
+                         "--signed", "1990-05-01", "--party", "USA", "--party", "CAN")  # fmt: skip
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", db)
+    assert code == 0, err
+    assert f"Database: {db}" in out
+    code, out, err = run(capsys, "--db", db, "show", "draft-pact-1990")
+    assert code == 0 and title in " ".join(out.split()), err
+    engine = open_database(db).engine
+    event = "[/b] summit [red]held"
+    add_event(engine, {"on": "1991", "kind": "other", "title": event, "treaty": "draft-pact-1990",
+                       "states": "USA", "description": ""})  # fmt: skip
+    engine.dispose()
+    code, out, err = run(capsys, "--db", db, "events")
+    assert code == 0 and event in " ".join(out.split()), err

@@ -28,10 +28,12 @@ class UserError(Exception):
 def make_console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    console = Console(highlight=False)
+    # No markup: names, titles and paths are printed as they are, brackets and all ("[Draft]"
+    # would vanish, "[/b]" end the command); the few styles are Text's.
+    console = Console(highlight=False, markup=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # Piped output is read in files and pagers, not cut to a guessed 80 columns.
-        console = Console(width=160, highlight=False)
+        console = Console(width=160, highlight=False, markup=False)
     return console
 
 
@@ -83,6 +85,7 @@ def cmd_default(args: argparse.Namespace) -> int:
 
 
 def cmd_overview(args: argparse.Namespace) -> int:
+    from rich.text import Text
     from sqlmodel import Session
 
     from db.queries import row_counts, treaties_by_date
@@ -95,7 +98,7 @@ def cmd_overview(args: argparse.Namespace) -> int:
         counts = row_counts(session)
         records = to_records(session, treaties_by_date(session, limit=20))
     console = make_console()
-    console.print(f"[bold]{PROG}[/bold]: a historical treaty timeline tracker")
+    console.print(Text.assemble((PROG, "bold"), ": a historical treaty timeline tracker"))
     console.print(f"Database: {database.location}")
     if database.seeded is not None:
         console.print(

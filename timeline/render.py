@@ -1,4 +1,7 @@
-"""Rich renderables for the CLI: one treaty, a comparison, a strength history."""
+"""Rich renderables for the CLI: one treaty, a comparison, a strength history.
+
+Text from the database goes into a Text, never as a str: Rich reads a str in a table as markup.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ def _fields_table(rows: list[tuple[str, str]]) -> Table:
     table.add_column()
     for label, value in rows:
         if value:
-            table.add_row(label, value)
+            table.add_row(label, Text(value))
     return table
 
 
@@ -103,7 +106,7 @@ def treaty_panel(t: TreatyRecord, events: list[EventRecord]) -> RenderableType:
             if p.state.continuity_id != p.state.id:
                 state += f"\n(continued by {p.state.continuity_name})"
             signer = ", ".join(x for x in (p.signer, p.signer_title) if x)
-            table.add_row(state, p.role, signer, views.shown(p.ratified, unknown=""))
+            table.add_row(Text(state), p.role, Text(signer), views.shown(p.ratified, unknown=""))
         parts.append(table)
     if t.provisions:
         parts.append(Text("Provisions", style="bold underline"))
@@ -128,7 +131,7 @@ def treaty_panel(t: TreatyRecord, events: list[EventRecord]) -> RenderableType:
         for column in ("date", "kind", "event"):
             table.add_column(column, no_wrap=column != "event")
         for e in events:
-            table.add_row(e.happened.display(), e.kind, e.title)
+            table.add_row(e.happened.display(), e.kind, Text(e.title))
         parts.append(table)
     if t.citations:
         parts.append(Text("Sources", style="bold underline"))
@@ -172,7 +175,7 @@ def history_view(result, width: int = 48, today=None) -> RenderableType:  # type
             f"{period.start.display()} ({period.start_basis})",
             period.end.display() if period.end else "still in force",
             "gap" if period.is_gap else strength.label(period.strength),
-            treaty,
+            Text(treaty),
             Text(bar(period, start, end, width), style=style),
         )
     parts.append(table)
@@ -199,7 +202,7 @@ def comparison_view(result) -> RenderableType:  # type: ignore[no-untyped-def]
     fields = Table(title="Side by side", title_justify="left", show_lines=True)
     fields.add_column("", style="bold", no_wrap=True)
     for name in names:
-        fields.add_column(name, ratio=1)
+        fields.add_column(Text(name), ratio=1)
     for row in result.fields:
         style = "" if row.same else "yellow"
         fields.add_row(row.label, *(Text(v, style=style) for v in row.values))
@@ -223,7 +226,7 @@ def comparison_view(result) -> RenderableType:  # type: ignore[no-untyped-def]
         )
         clauses.add_column("obligation", style="bold", no_wrap=True)
         for name in names:
-            clauses.add_column(name, ratio=1)
+            clauses.add_column(Text(name), ratio=1)
         for row in result.clauses:
             cells = []
             for cell, diff in zip(row.cells, row.diffs, strict=True):

@@ -11,6 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from timeline.tui.commands import TreatyCommands
+from timeline.tui.markup import literal
 from timeline.tui.screens.timeline import TimelineScreen
 
 
@@ -62,6 +63,7 @@ class TreatyApp(App[None]):
         self.call_from_thread(self._opened, database)
 
     def _cannot_open(self, message: str) -> None:
+        message = literal(message)  # it may quote the path given
         status = self.timeline_screen.query_one("#status")
         status.update(f"[b]Cannot open the database:[/b] {message}")  # type: ignore[attr-defined]
         status.add_class("error")
@@ -104,7 +106,8 @@ class TreatyApp(App[None]):
         view = self.timeline_screen.view
         view.marked[slug] = name
         view.refresh()
-        self.notify(f"{name} marked; {len(view.marked)} marked for comparison.", title="Compare")
+        marked = f"{literal(name)} marked; {len(view.marked)} marked for comparison."
+        self.notify(marked, title="Compare")
 
     def strength_history(self, slug: str | None = None) -> None:
         from timeline.tui.screens.history import HistoryScreen
@@ -132,8 +135,8 @@ class TreatyApp(App[None]):
                 self._delete(slug, name, then_back)
 
         self.push_screen(
-            ConfirmDialog(f"Delete {name} ({slug}) with its parties, clauses and sources?",
-                          yes="Delete"),
+            ConfirmDialog(f"Delete {literal(name)} ({literal(slug)}) with its parties, clauses"
+                          " and sources?", yes="Delete"),
             answered,
         )  # fmt: skip
 
@@ -144,12 +147,12 @@ class TreatyApp(App[None]):
         try:
             remove_treaty(self.engine, slug)
         except Exception as error:
-            self.call_from_thread(self.notify, f"Not deleted: {error}", severity="error")
+            self.call_from_thread(self.notify, f"Not deleted: {literal(error)}", severity="error")
             return
         self.call_from_thread(self._deleted, slug, name, then_back)
 
     def _deleted(self, slug: str, name: str, then_back: bool) -> None:
-        self.notify(f"Deleted {name}.")
+        self.notify(f"Deleted {literal(name)}.")
         self.timeline_screen.view.marked.pop(slug, None)
         if then_back:
             self.pop_screen()

@@ -7,6 +7,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from timeline.tui.markup import literal
+
 MATCH_LIMIT = 20
 
 
@@ -50,5 +52,6 @@ class TreatyCommands(Provider):
             open_it = partial(self.app.open_treaty, slug)  # type: ignore[attr-defined]
             mark_it = partial(self.app.mark_for_comparison, slug, name)  # type: ignore[attr-defined]
             score = max(matcher.match(name), 0.5)
-            yield Hit(score, f"Open: {name}", open_it, help=slug)
-            yield Hit(score * 0.9, f"Mark for comparison: {name}", mark_it, help=slug)
+            shown = literal(name)  # a hit's text is markup
+            yield Hit(score, f"Open: {shown}", open_it, help=literal(slug))
+            yield Hit(score * 0.9, f"Mark for comparison: {shown}", mark_it, help=literal(slug))

@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from timeline.change_log import ChangeSetRecord
+from timeline.tui.markup import literal
 from timeline.tui.widgets.bars import KeyBar
 
 LIMIT = 200  # change sets read; older ones are for `treaty-timeline log SLUG --limit N`
@@ -53,7 +54,7 @@ class ChangeLogScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"History of changes: {self.slug}", id="log-title")
+            yield Static(f"History of changes: {literal(self.slug)}", id="log-title")
             yield OptionList(id="change-sets")
             yield Static("Loading…", id="log-status")
         yield KeyBar()
@@ -71,7 +72,7 @@ class ChangeLogScreen(ModalScreen[None]):
             with Session(self.app.engine) as session:  # type: ignore[attr-defined]
                 found = load_log(session, self.slug, limit=LIMIT)
         except Exception as error:
-            self.app.call_from_thread(self._status, f"Could not read the history: {error}")
+            self.app.call_from_thread(self._status, f"Could not read the history: {literal(error)}")
             return
         self.app.call_from_thread(self._show, found)
 
@@ -90,7 +91,7 @@ class ChangeLogScreen(ModalScreen[None]):
             options.highlighted = 0
             self._status(f"{len(found)} change sets, newest first; u undoes the one selected.")
         else:
-            self._status(f"No changes recorded for {self.slug}.")
+            self._status(f"No changes recorded for {literal(self.slug)}.")
         options.focus()
 
     def selected(self) -> ChangeSetRecord | None:
@@ -114,7 +115,7 @@ class ChangeLogScreen(ModalScreen[None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Undo #{chosen.id} ({chosen.description}, by {chosen.made_by},"
+                f"Undo #{chosen.id} ({literal(chosen.description)}, by {literal(chosen.made_by)},"
                 f" {chosen.when})?\nA new change reverts it; that one can be undone in turn.",
                 yes="Undo",
             ),
@@ -131,7 +132,7 @@ class ChangeLogScreen(ModalScreen[None]):
             self.app.call_from_thread(self._offer_force, change_set_id, str(error))
             return
         except Exception as error:
-            message = error.args[0] if error.args else str(error)
+            message = literal(error.args[0] if error.args else error)
             self.app.call_from_thread(self.notify, f"Not undone: {message}", severity="error")
             return
         self.app.call_from_thread(
@@ -141,6 +142,8 @@ class ChangeLogScreen(ModalScreen[None]):
 
     def _offer_force(self, change_set_id: int, message: str) -> None:
         from timeline.tui.screens.confirm import ConfirmDialog
+
+        message = literal(message)  # it quotes the values in conflict
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from timeline.tui.markup import literal
 from timeline.tui.widgets.bars import KeyBar, TitleBar
 
 
@@ -65,6 +66,7 @@ class CompareScreen(Screen[None]):
         self.app.call_from_thread(self._show, result)
 
     def _failed(self, message: str) -> None:
+        message = literal(message)
         self.query_one("#comparison", Static).update(f"[b]Cannot compare:[/b] {message}")
         self.notify(message, severity="error")
 
@@ -88,6 +90,6 @@ class CompareScreen(Screen[None]):
         try:
             path.write_text(self.result.to_markdown(), encoding="utf-8")
         except OSError as error:
-            self.notify(f"Not saved: {error.strerror}", severity="error")
+            self.notify(f"Not saved: {literal(error.strerror)}", severity="error")
             return
-        self.notify(f"Saved {path}", title="Markdown")
+        self.notify(f"Saved {literal(path)}", title="Markdown")

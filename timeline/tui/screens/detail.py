@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from timeline.record_types import EventRecord, TreatyRecord
+from timeline.tui.markup import literal
 from timeline.tui.widgets.bars import KeyBar, TitleBar
 
 
@@ -65,13 +66,13 @@ class DetailScreen(Screen[None]):
             self.app.call_from_thread(self._gone)
             return
         except Exception as error:
-            self.app.call_from_thread(self.notify, f"Could not read {self.slug}: {error}",
-                                      severity="error")  # fmt: skip
+            message = f"Could not read {literal(self.slug)}: {literal(error)}"
+            self.app.call_from_thread(self.notify, message, severity="error")
             return
         self.app.call_from_thread(self._show, record, events)
 
     def _gone(self) -> None:
-        self.notify(f"{self.slug} is no longer in the database.", severity="warning")
+        self.notify(f"{literal(self.slug)} is no longer in the database.", severity="warning")
         self.app.pop_screen()
 
     def _show(self, record: TreatyRecord, events: list[EventRecord]) -> None:
@@ -84,8 +85,8 @@ class DetailScreen(Screen[None]):
         lineage.remove_children()
         buttons = []
         if record.replaces:
-            buttons.append(Button(f"◀ replaces {record.replaces}", name=record.replaces))
-        buttons.extend(Button(f"replaced by {s} ▶", name=s) for s in record.replaced_by)
+            buttons.append(Button(f"◀ replaces {literal(record.replaces)}", name=record.replaces))
+        buttons.extend(Button(f"replaced by {literal(s)} ▶", name=s) for s in record.replaced_by)
         if buttons:
             lineage.mount(Static("Lineage:", classes="label"), *buttons)
         lineage.display = bool(buttons)

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from db import vocab
 from timeline.dates import DateError, parse_date
 from timeline.strength import LEVELS
+from timeline.tui.markup import literal
 from timeline.tui.widgets.bars import KeyBar, TitleBar
 from timeline.tui.widgets.note import Note
 
@@ -206,7 +207,7 @@ class EditScreen(Screen[None]):
                 states = StateIndex(session)
                 record = load_treaty(session, self.slug) if self.slug else None
         except Exception as error:
-            self.app.call_from_thread(self.notify, f"Cannot open the form: {error}",
+            self.app.call_from_thread(self.notify, f"Cannot open the form: {literal(error)}",
                                       severity="error")  # fmt: skip
             return
         values = editable_values(record) if record else None
@@ -258,10 +259,10 @@ class EditScreen(Screen[None]):
             echo.set_classes("echo")
             return
         try:
-            echo.update(f"→ {parse_date(event.value).described()}")
+            echo.update(f"→ {literal(parse_date(event.value).described())}")
             echo.set_classes("echo")
         except DateError as error:
-            echo.update(str(error))
+            echo.update(literal(error))  # it quotes what was typed
             echo.set_classes("error")
 
     @on(Input.Changed, "#parties")
@@ -277,7 +278,7 @@ class EditScreen(Screen[None]):
                 shown.append(state.name + (f" ({role})" if role else ""))
             except LookupError as error:
                 problems.append(str(error.args[0]))
-        echo.update("→ " + "; ".join(shown) if not problems else "; ".join(problems))
+        echo.update(literal("→ " + "; ".join(shown) if not problems else "; ".join(problems)))
         echo.set_classes("error" if problems else "echo")
 
     @on(Select.Changed, "#strength")
@@ -402,7 +403,7 @@ class EditScreen(Screen[None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"{self.slug} was changed by someone else since you opened it: {what}.\n"
+                f"{literal(self.slug)} was changed by someone else since you opened it: {what}.\n"
                 "Reload it (your unsaved edits here are dropped), or keep your form?",
                 yes="Reload",
                 no="Keep my form",
@@ -411,6 +412,7 @@ class EditScreen(Screen[None]):
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
+        errors = {name: literal(message) for name, message in errors.items()}  # they quote input
         for widget in self.query(".error"):
             if isinstance(widget, Note):
                 widget.update("")
@@ -436,7 +438,7 @@ class EditScreen(Screen[None]):
                 self.query_one("#form", VerticalScroll).scroll_to_widget(widget.first())
 
     def _saved(self, slug: str, name: str) -> None:
-        self.notify(f"Saved {name}.", title="Saved")
+        self.notify(f"Saved {literal(name)}.", title="Saved")
         self.loaded_form = None
         self.app.pop_screen()
         if self.slug is None:

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from db.vocab import EVENT_KINDS
 from timeline.dates import DateError, parse_date
+from timeline.tui.markup import literal
 from timeline.tui.widgets.note import Note
 
 
@@ -73,10 +74,10 @@ class EventForm(ModalScreen[str | None]):
             echo.update("")
             return
         try:
-            echo.update(f"→ {parse_date(event.value).described()}")
+            echo.update(f"→ {literal(parse_date(event.value).described())}")
             echo.set_classes("echo")
         except DateError as error:
-            echo.update(str(error))
+            echo.update(literal(error))  # it quotes what was typed
             echo.set_classes("error")
 
     def raw(self) -> dict:
@@ -113,6 +114,7 @@ class EventForm(ModalScreen[str | None]):
         self.app.call_from_thread(self._saved, stored.values["title"], stored.happened.display())
 
     def show_errors(self, errors: dict[str, str]) -> None:
+        errors = {name: literal(message) for name, message in errors.items()}  # they quote input
         for name in ("title", "treaty", "states", "form"):
             self.query_one(f"#{name}-error", Note).update(errors.get(name, ""))
         if "on" in errors:
@@ -125,5 +127,5 @@ class EventForm(ModalScreen[str | None]):
             )
 
     def _saved(self, title: str, when: str) -> None:
-        self.notify(f"Event added: {title} ({when}).")
+        self.notify(f"Event added: {literal(title)} ({when}).")
         self.dismiss(title)

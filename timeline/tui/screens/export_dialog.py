@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from timeline.tui.markup import literal
+
 FORMATS = (
     ("JSON (complete, re-importable)", "json"),
     ("CSV (one row a treaty)", "csv"),
@@ -41,7 +43,7 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Export[/b] {self.count:,} treaties: {self.description}")
+            yield Static(f"[b]Export[/b] {self.count:,} treaties: {literal(self.description)}")
             yield Label("Format")
             yield Select(FORMATS, value="json", allow_blank=False, id="format")
             yield Label("File (in the current folder unless you give a path)")

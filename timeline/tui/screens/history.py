@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
+from timeline.tui.markup import literal
 from timeline.tui.widgets.bars import KeyBar, TitleBar
 
 
@@ -87,10 +88,10 @@ class HistoryScreen(Screen[None]):
             result = load(self.app.engine, a, b, self.app.today)  # type: ignore[attr-defined]
         except (LookupError, ValueError) as error:
             message = error.args[0] if error.args else str(error)
-            self.app.call_from_thread(self._message, f"[b]Cannot draw it:[/b] {message}")
+            self.app.call_from_thread(self._message, f"[b]Cannot draw it:[/b] {literal(message)}")
             return
         except Exception as error:
-            self.app.call_from_thread(self._message, f"[b]Database error:[/b] {error}")
+            self.app.call_from_thread(self._message, f"[b]Database error:[/b] {literal(error)}")
             return
         self.app.call_from_thread(self._show, result)
 

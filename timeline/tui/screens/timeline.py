@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from timeline.timeline_rows import BrowseFilter
+from timeline.tui.markup import literal
 from timeline.tui.widgets.bars import KeyBar, TitleBar
 from timeline.tui.widgets.strength_picker import StrengthPicker
 from timeline.tui.widgets.timeline_view import LEFT_WIDTH, TimelineView, short_date
@@ -264,13 +265,11 @@ class TimelineScreen(Screen[None]):
             everything = self.current_filter().empty
             treaties, events = export_selection(self.app.engine, state, form, path, everything)  # type: ignore[attr-defined]
         except Exception as error:
-            message = error.args[0] if error.args else str(error)
+            message = literal(error.args[0] if error.args else error)
             self.app.call_from_thread(self.notify, f"Not exported: {message}", severity="error")
             return
-        self.app.call_from_thread(
-            self.notify, f"{treaties} treaties and {events} events written to {path} ({form})",
-            title="Exported",
-        )  # fmt: skip
+        written = f"{treaties} treaties and {events} events written to {literal(path)} ({form})"
+        self.app.call_from_thread(self.notify, written, title="Exported")
 
     def on_screen_resume(self) -> None:
         # Back from a detail or a form: the database may have changed.

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from textual.worker import Worker, get_current_worker
 
 from timeline.timeline_rows import ANCHORED, PAGE_SIZE, BrowseState, PageCache, TimelineRow
+from timeline.tui.markup import literal
 
 if TYPE_CHECKING:
     from timeline.dates import PartialDate
@@ -380,7 +381,7 @@ class TimelineView(ScrollView, can_focus=True):
                 del self.pending[page]
         self._changes += 1
         if generation == self.generation and not read.is_cancelled:
-            self.app.notify(f"Could not read treaties: {error}", severity="error")
+            self.app.notify(f"Could not read treaties: {literal(error)}", severity="error")
 
     def _announce(self) -> None:
         self.post_message(self.Highlighted(self.current))
