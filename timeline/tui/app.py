@@ -33,8 +33,12 @@ class TreatyApp(App[None]):
         self.engine = None
         self.location = ""
 
+    def get_default_screen(self) -> TimelineScreen:
+        # The timeline is the app's first screen itself, not pushed over Textual's blank one:
+        # that one's composition, layout and frame came before the timeline's (10-30 ms).
+        return TimelineScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(TimelineScreen())
         # Importing the database layer takes longer than Textual itself, and a thread doing it
         # holds the interpreter while the first frame is composed: start it once that is shown.
         self.call_after_refresh(self.open_database)
