@@ -409,3 +409,22 @@ async def test_the_anchors_wait_while_pages_are_read(tmp_path, monkeypatch) -> N
         await settle(pilot)
         assert steps and not any(steps)
         assert len(view.row_anchors) == 2000 // 150
+
+
+async def test_a_long_timeline_draws_its_lines_beside_the_scrollbar(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # More rows than the screen: a scrollbar takes the right edge. The lines are drawn in the
+    # width left beside it, so the last cells of the bars (the latest years) show, and no
+    # sideways scrollbar takes the bottom line, where End put the cursor out of sight.
+    path, _reads = many_treaties(tmp_path, monkeypatch)
+    app = TreatyApp(path, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(TimelineView)
+        assert view.show_vertical_scrollbar and not view.show_horizontal_scrollbar
+        visible = view.scrollable_content_region
+        assert visible.width == SIZE[0] - view.styles.scrollbar_size_vertical
+        assert view.render_line(0).cell_length == visible.width
+        await pilot.press("end")
+        await settle(pilot)
+        assert view.cursor - round(view.scroll_offset.y) < visible.height
+        assert view.axis().width == visible.width - LEFT_WIDTH - 1  # type: ignore[union-attr]

@@ -180,6 +180,9 @@ class TimelineScreen(Screen[None]):
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_axis)
 
+    def on_timeline_view_axis_changed(self, _event: TimelineView.AxisChanged) -> None:
+        self._update_axis()
+
     @on(TimelineView.Highlighted)
     def show_preview(self, message: TimelineView.Highlighted) -> None:
         from timeline.strength import label

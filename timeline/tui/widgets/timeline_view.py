@@ -124,7 +124,7 @@ class TimelineView(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    TimelineView { background: $surface; }
+    TimelineView { background: $surface; overflow-x: hidden; }
     TimelineView > .timeline-view--cursor { background: $accent 40%; }
     TimelineView:focus > .timeline-view--cursor { background: $accent 70%; }
     TimelineView > .timeline-view--marked { color: $warning; text-style: bold; }
@@ -148,6 +148,9 @@ class TimelineView(ScrollView, can_focus=True):
 
     class Counted(Message):
         """Every row of a broad filter is counted now (the count shown was a lower bound)."""
+
+    class AxisChanged(Message):
+        """The lines are drawn in another width (the scrollbar came or went): so is the axis."""
 
     class Opened(Message):
         def __init__(self, slug: str) -> None:
@@ -175,6 +178,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._strips: dict[tuple[int, bool], Strip] = {}  # rows' lines, drawn (render_line)
         self._loading: dict[bool, Strip] = {}  # a line whose row is being read; on the cursor?
         self._axis: Axis | None = None
+        self._lines_width = 0  # the width the kept lines were drawn in
 
     # -- data ----------------------------------------------------------------------------------
     def show(self, state: BrowseState, keep_slug: str | None = None) -> None:
@@ -185,7 +189,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._stop_reads(self.pending.keys())
         self.row_anchors = []
         self._forget_lines()  # the axis is the new rows' own
-        self.virtual_size = Size(self.size.width, state.count)
+        self.virtual_size = Size(0, state.count)  # lines fit the width: no sideways scrolling
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
         if state.first_page:
@@ -245,7 +249,7 @@ class TimelineView(ScrollView, can_focus=True):
             return
         self.state = state
         self._forget_lines()
-        self.virtual_size = Size(self.size.width, state.count)
+        self.virtual_size = Size(0, state.count)  # lines fit the width: no sideways scrolling
         self.refresh()
         self.post_message(self.Counted())
         self._read_anchors_if_long(state)
@@ -390,12 +394,22 @@ class TimelineView(ScrollView, can_focus=True):
     def axis(self) -> Axis | None:
         if self.state is None:
             return None
-        width = max(self.size.width - LEFT_WIDTH - 1, 10)
+        width = max(self.line_width - LEFT_WIDTH - 1, 10)
         return Axis(self.state.first, self.state.last, width)
+
+    @property
+    def line_width(self) -> int:
+        """The width a line is drawn in: the widget's, less the scrollbar a long timeline has
+        (a line as wide as the widget hid its last cells under it)."""
+        return self.scrollable_content_region.width
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
-        width = self.size.width
+        width = self.line_width
+        if width != self._lines_width:  # the scrollbar came or went: the axis is another
+            self._forget_lines()
+            self._lines_width = width
+            self.post_message(self.AxisChanged())
         if self.state is None or index >= self.state.count:
             return Strip.blank(width)
         self._fill()
@@ -571,6 +585,6 @@ class TimelineView(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         if self.state is not None:
-            self.virtual_size = Size(event.size.width, self.state.count)
+            self.virtual_size = Size(0, self.state.count)
         self._forget_lines()
         self.refresh()
