@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.widgets import Input, Static
 from textual.worker import WorkerCancelled
 
@@ -59,9 +60,9 @@ async def _until(done: Callable[[], bool], timeout: float = 120.0) -> None:
         await asyncio.sleep(0.0005)
 
 
-async def _workers_done(app: TreatyApp) -> None:
+async def workers_done(app: App) -> None:  # type: ignore[type-arg]
     """Wait for every worker; one stopped meanwhile (a page the view has left) is not waited
-    for again."""
+    for again: Textual's wait_for_complete() raises for it. The tests wait with it too."""
     while True:
         try:
             await app.workers.wait_for_complete()
@@ -139,7 +140,7 @@ class FilterClock:
         """Make a change in the filter bar; seconds from the filter run to its rows painted.
         A large result is first shown with a lower bound of its count; the exact count, read
         in the background, is timed apart (`counted`)."""
-        await _workers_done(self.app)  # nothing left over from the last change
+        await workers_done(self.app)  # nothing left over from the last change
         runs, before = self.runs, view.state.filter if view.state else None
 
         def shown() -> bool:

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 
 import pytest
 from rich.console import Console
-from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from textual.worker import WorkerCancelled
 
+from bench.tui_browse import workers_done
 from timeline.tui.app import TreatyApp
 
 TODAY = dt.date(2026, 1, 1)
@@ -22,17 +20,6 @@ async def settle(pilot: Pilot, rounds: int = 6) -> None:
     for _ in range(rounds):
         await workers_done(pilot.app)
         await pilot.pause()
-
-
-async def workers_done(app: App) -> None:
-    """Wait for every worker; one stopped meanwhile (a page the view has left) is not waited
-    for again, nor an error."""
-    while True:
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:
-            await asyncio.sleep(0)  # its task's end takes it out of the list
 
 
 def plain(static: Static, width: int = 200) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import NamedTuple
 
 import pytest
 from rich.cells import cell_len
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tests.tui.conftest import SIZE, TODAY, plain, settle
@@ -247,6 +250,15 @@ def many_treaties(tmp_path, monkeypatch) -> tuple[str, list[Read]]:  # type: ign
     return str(path), reads
 
 
+@asynccontextmanager
+async def opened(path: str) -> AsyncIterator[tuple[TreatyApp, Pilot, TimelineView]]:  # type: ignore[type-arg]
+    """The app on `path`, its first rows in, and its timeline."""
+    app = TreatyApp(path, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        yield app, pilot, app.screen.query_one(TimelineView)
+
+
 def shown_pages(view: TimelineView) -> list[int]:
     top = round(view.scroll_offset.y)
     return list(range(top // PAGE_SIZE, (top + view.size.height - 1) // PAGE_SIZE + 1))
@@ -256,10 +268,7 @@ async def test_a_jump_reads_the_pages_on_screen_first_in_one_read(tmp_path, monk
     # The rows a user waits for come in one read; the pages either side, read ahead of the
     # scrolling, only once those are in, so they never compete with them.
     path, reads = many_treaties(tmp_path, monkeypatch)
-    app = TreatyApp(path, today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(TimelineView)
+    async with opened(path) as (app, pilot, view):
         for target in (1234, 390):  # on one page; on two (up there, rows 390 to 419 show)
             reads.clear()
             view.action_jump(target)
@@ -276,10 +285,7 @@ async def test_reads_for_a_place_left_at_once_never_start(tmp_path, monkeypatch)
     # Jumping on before the rows of the last jump are in: their read is stopped before it
     # starts, and only the rows of where the user is now are read.
     path, reads = many_treaties(tmp_path, monkeypatch)
-    app = TreatyApp(path, today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(TimelineView)
+    async with opened(path) as (app, pilot, view):
         reads.clear()
         view.action_jump(500)
         view.render_line(0)  # a frame drawn there: its pages are asked for
@@ -301,10 +307,7 @@ async def test_the_early_page_reads_nothing_once_the_database_is_open(
     from timeline.first_page import peek
 
     path, reads = many_treaties(tmp_path, monkeypatch)
-    app = TreatyApp(path, today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(TimelineView)
+    async with opened(path) as (app, pilot, view):
         early = peek(path, TODAY)
         assert early is not None and early.filter is None and early.count > PAGE_SIZE
         reads.clear()
@@ -323,10 +326,7 @@ async def test_a_jump_far_down_reads_one_page_by_position(tmp_path, monkeypatch)
     from timeline.browse import fetch_page
 
     path, reads = many_treaties(tmp_path, monkeypatch)
-    app = TreatyApp(path, today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(TimelineView)
+    async with opened(path) as (app, pilot, view):
         reads.clear()
         view.action_jump(1234)
         await settle(pilot, rounds=10)
@@ -356,10 +356,7 @@ async def test_a_long_timeline_jumps_from_its_anchors(tmp_path, monkeypatch) -> 
     monkeypatch.setattr(timeline_rows, "ANCHOR_EVERY", 150)
     monkeypatch.setattr(timeline_view, "ANCHORED", 600)
     path, reads = many_treaties(tmp_path, monkeypatch)
-    app = TreatyApp(path, today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(TimelineView)
+    async with opened(path) as (app, pilot, view):
         assert len(view.row_anchors) == 2000 // 150
         reads.clear()
         view.action_jump(1234)
@@ -416,10 +413,7 @@ async def test_a_long_timeline_draws_its_lines_beside_the_scrollbar(tmp_path, mo
     # width left beside it, so the last cells of the bars (the latest years) show, and no
     # sideways scrollbar takes the bottom line, where End put the cursor out of sight.
     path, _reads = many_treaties(tmp_path, monkeypatch)
-    app = TreatyApp(path, today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(TimelineView)
+    async with opened(path) as (app, pilot, view):
         assert view.show_vertical_scrollbar and not view.show_horizontal_scrollbar
         visible = view.scrollable_content_region
         assert visible.width == SIZE[0] - view.styles.scrollbar_size_vertical
