@@ -70,23 +70,29 @@ class StateIndex:
     """All states as StateRefs, with their continuity resolved; built once per unit of work."""
 
     def __init__(self, reader: Reader) -> None:
-        states = reader.execute(select(state).order_by(state.c.id)).all()
+        c = state.c
+        columns = (c.id, c.name, c.short_name, c.iso3, c.cow_code, c.iso2, c.began_on,
+                   c.began_precision, c.ended_on, c.ended_precision)  # fmt: skip
+        states = reader.execute(select(*columns).order_by(c.id)).all()
         continues_as = continuity_map(reader)
-        names = {s.id: s.short_name for s in states}
+        names = {row[0]: row[2] for row in states}
         self.by_id: dict[int, StateRef] = {}
-        for s in states:
-            target = continues_as.get(s.id, s.id)
-            self.by_id[s.id] = StateRef(
-                id=s.id,
-                name=s.name,
-                short_name=s.short_name,
-                iso3=s.iso3,
-                cow_code=s.cow_code,
+        # By position: a row's attributes by name cost more than the rest of the index (the
+        # party filter builds it on every change).
+        for (id_, name, short_name, iso3, cow_code, iso2, began_on, began_precision, ended_on,
+             ended_precision) in states:  # fmt: skip
+            target = continues_as.get(id_, id_)
+            self.by_id[id_] = StateRef(
+                id=id_,
+                name=name,
+                short_name=short_name,
+                iso3=iso3,
+                cow_code=cow_code,
                 continuity_id=target,
                 continuity_name=names[target],
-                iso2=s.iso2,
-                began=partial(s.began_on, s.began_precision),
-                ended=partial(s.ended_on, s.ended_precision),
+                iso2=iso2,
+                began=partial(began_on, began_precision),
+                ended=partial(ended_on, ended_precision),
             )
 
     def __getitem__(self, state_id: int) -> StateRef:
