@@ -18,10 +18,12 @@ from sqlmodel import Session, col, select
 
 from db import snapshots
 from db.models import Change, Event, ImportRecord
+from db.queries import find_treaties
 from tests.conftest import REPO, SHARED_DATA
 from tests.db_dump import dump_database
 from timeline.cli import main
 from timeline.dates import DateError, parse_date
+from timeline.editing import add_treaty
 from timeline.forms import InvalidInput, TreatyInput, validate_event, validate_treaty
 from timeline.io import merge_bulk
 from timeline.io.atop import read_atop
@@ -198,6 +200,30 @@ def test_every_part_is_stored_as_the_file_gives_it(
         first.id,
         ["German Federal Republic", "United States"],
     )
+
+
+def test_ids_follow_the_file_and_search_finds_every_treaty_in_timeline_order(
+    seeded_engine: Engine, tmp_path: Path, small_batches: None
+) -> None:
+    """Treaties are written in the search index's order, not the file's; that shows in
+    neither their ids, nor what a search finds, nor the ids handed out after them."""
+    treaties = [pact(n, signed=f"{1990 - 7 * n}-0{1 + n % 9}", in_force=None) for n in range(7)]
+    data = {**document(3), "treaties": treaties, "events": [event(n) for n in range(7)]}
+    import_json(seeded_engine, write(tmp_path / "pacts.json", data))
+    with Session(seeded_engine) as session:
+        ids = [load_treaty(session, f"bulk-pact-{n}").id for n in range(7)]
+        events = [
+            session.exec(select(Event.id).where(Event.key == f"bulk-event-{n}")).one()
+            for n in range(7)
+        ]
+        found = [t.slug for t in find_treaties(session, text="bulk pact")]
+    assert ids == list(range(ids[0], ids[0] + 7))
+    assert events == sorted(events)
+    assert found == [f"bulk-pact-{n}" for n in reversed(range(7))]  # by date of signature
+    later = add_treaty(seeded_engine, {**pact(7), "parties": ["USA", "RUS"], "sources": []})
+    assert later.id > ids[-1]
+    with Session(seeded_engine) as session:
+        assert [t.slug for t in find_treaties(session, text="bulk pact 7")] == ["bulk-pact-7"]
 
 
 def test_the_same_file_again_changes_nothing(

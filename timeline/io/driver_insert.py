@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, insert
+from sqlalchemy import Connection, Insert, Table, func, insert, select, text
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
@@ -127,3 +127,24 @@ def insert_dicts(target: Target, table: Table, rows: Sequence[Mapping[str, Any]]
     else:
         tuples = list(map(itemgetter(*columns), rows))
     insert_tuples(target, table, columns, tuples)
+
+
+def new_ids(connection: Connection, table: Table, count: int) -> list[int] | None:
+    """Ids for `count` new rows of `table`, to write with the rows rather than read back after
+    them; None on a database where they must be read back. On SQLite they are those it would
+    give itself (the highest id plus one, and on; the caller's transaction holds the write
+    lock); PostgreSQL takes them from the id's sequence."""
+    if count == 0:
+        return []
+    if connection.dialect.name == "sqlite":
+        highest = connection.execute(select(func.max(table.c.id))).scalar_one() or 0
+        return list(range(highest + 1, highest + 1 + count))
+    if connection.dialect.name == "postgresql":
+        taken = connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": connection.dialect.identifier_preparer.quote(table.name), "n": count},
+        )
+        return sorted(taken.scalars())
+    return None
