@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from sqlalchemy import Engine
 
@@ -94,7 +93,7 @@ def count_exactly(engine: Engine, state: BrowseState) -> BrowseState:
     """The same state with every matching row counted."""
     with engine.connect() as connection:
         count = queries.count_rows(connection, state.filter)
-    return replace(state, count=count, exact=True)
+    return state._replace(count=count, exact=True)
 
 
 def fetch_page(

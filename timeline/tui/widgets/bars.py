@@ -7,7 +7,7 @@ rest of the screen."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from textual import events
@@ -57,8 +57,7 @@ class TitleBar(Widget):
         self.tooltip = "Open the command palette" if event.x < ICON_WIDTH else None
 
 
-@dataclass(frozen=True)
-class _Key:
+class _Key(NamedTuple):
     key: str  # as bound, what a click presses
     shown: str  # as the app displays it
     description: str

@@ -13,8 +13,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from timeline.strength import LEVELS
-
 ANY = ""  # no minimum
 CHOICES = (ANY, "1", "2", "3", "4", "5")  # 0 would only leave out the treaties not coded
 
@@ -22,6 +20,10 @@ CHOICES = (ANY, "1", "2", "3", "4", "5")  # 0 would only leave out the treaties 
 def choice_label(value: str) -> str:
     if value == ANY:
         return "any strength"
+    # The scale (its dataclass takes 1.5 ms to define) is read when a level is first shown,
+    # not before the app's first frame.
+    from timeline.strength import LEVELS
+
     level = LEVELS[int(value)]
     return f"≥ {level.value} {level.name}"
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -59,8 +58,7 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-@dataclass(frozen=True)
-class Axis:
+class Axis(NamedTuple):
     first: dt.date
     last: dt.date
     width: int
