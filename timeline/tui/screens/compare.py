@@ -32,6 +32,11 @@ def load_comparison(engine, slugs: list[str], today: dt.date):  # type: ignore[n
 
 
 class CompareScreen(Screen[None]):
+    DEFAULT_CSS = """
+    CompareScreen #compare-body {
+        padding: 0 1;
+    }
+    """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("m", "copy_markdown", "Copy Markdown",

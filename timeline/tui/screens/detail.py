@@ -24,6 +24,23 @@ def load_detail(engine, slug: str) -> tuple[TreatyRecord, list[EventRecord]]:  #
 
 
 class DetailScreen(Screen[None]):
+    DEFAULT_CSS = """
+    DetailScreen #lineage {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+    DetailScreen #lineage .label {
+        width: auto;
+        padding: 1 1 0 0;
+    }
+    DetailScreen #lineage Button {
+        margin-right: 1;
+    }
+    DetailScreen #detail-body {
+        padding: 0 1;
+    }
+    """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("e", "edit", "Edit", tooltip="Edit this treaty", id="detail-edit"),

@@ -109,6 +109,70 @@ class ProvisionEditor(Vertical):
 
 
 class EditScreen(Screen[None]):
+    DEFAULT_CSS = """
+    EditScreen #form {
+        padding: 0 2;
+    }
+    EditScreen #form .field-label {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    EditScreen #form .section {
+        margin-top: 1;
+        text-style: bold;
+    }
+    EditScreen #form .echo {
+        color: $success;
+        height: auto;
+    }
+    EditScreen #form .error {
+        height: auto;
+    }
+    EditScreen #form TextArea {
+        height: 5;
+    }
+    EditScreen #strength-row {
+        height: auto;
+    }
+    EditScreen #strength-field {
+        width: 40;
+        height: auto;
+    }
+    EditScreen #strength-scale {
+        width: 1fr;
+        padding: 1 2;
+        color: $text-muted;
+    }
+    EditScreen #form-buttons {
+        height: auto;
+        margin: 1 0 2 0;
+    }
+    EditScreen #form-buttons Button, EditScreen #add-provision {
+        margin-right: 2;
+    }
+    EditScreen #form-error {
+        height: auto;
+    }
+    /* The form stays compact: one line an input, labels above in the muted colour. */
+    EditScreen #form Input {
+        border: none;
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+    }
+    EditScreen #form Input:focus {
+        background: $accent 30%;
+    }
+    EditScreen #form Select {
+        width: 60;
+    }
+    EditScreen #form Checkbox {
+        border: none;
+        padding: 0;
+        height: 1;
+        background: transparent;
+    }
+    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Check and save the treaty", id="form-save"),
         Binding("escape", "cancel", "Cancel", tooltip="Leave without saving", id="form-cancel"),

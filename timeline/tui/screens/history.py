@@ -35,6 +35,18 @@ def load(engine, a: str, b: str, today: dt.date):  # type: ignore[no-untyped-def
 
 
 class HistoryScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HistoryScreen #history-states {
+        height: 3;
+        background: $panel;
+    }
+    HistoryScreen #history-states Input {
+        width: 1fr;
+    }
+    HistoryScreen #history-body {
+        padding: 0 1;
+    }
+    """
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
 
     def __init__(self, slug: str | None = None) -> None:
