@@ -34,7 +34,7 @@ def to_query_filter(
     words = []
     state_ids = None
     if wanted.party.strip():
-        index = StateIndex(reader)
+        index = StateIndex.kept(reader)
         state = index.find(wanted.party)
         lineage = index.lineage(state)
         state_ids = tuple(s.id for s in lineage)

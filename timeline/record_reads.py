@@ -257,6 +257,6 @@ def treaty_events(reader: Reader, states: StateIndex, treaty_id: int) -> list[Ev
 
 def read_detail(reader: Reader, slug: str) -> tuple[TreatyRecord, list[EventRecord]]:
     """What the detail screen shows: the treaty and its events."""
-    states = StateIndex(reader)
+    states = StateIndex.kept(reader)
     record = read_treaties(reader, [slug], states)[0]
     return record, treaty_events(reader, states, record.id)

@@ -10,7 +10,7 @@ import reprlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from db.errors import NotFound
 from db.tables import state, state_succession
@@ -66,6 +66,12 @@ _ECHO = reprlib.Repr()
 _ECHO.maxstring = 60
 
 
+# What tells a SQLite connection that its database changed: other connections' commits, and its
+# own writes.
+_VERSION = "SELECT (SELECT data_version FROM pragma_data_version), total_changes()"
+_KEPT = "treaty-timeline state index"
+
+
 class StateIndex:
     """All states as StateRefs, with their continuity resolved; built once per unit of work."""
 
@@ -94,6 +100,22 @@ class StateIndex:
                 began=partial(began_on, began_precision),
                 ended=partial(ended_on, ended_precision),
             )
+
+    @classmethod
+    def kept(cls, reader: Reader) -> StateIndex:
+        """The index, built once for a SQLite connection and kept with it until the database
+        changes: the party filter asks for it on every keystroke. SQLite's data_version moves
+        when another connection commits, total_changes() when this one writes; anything else
+        (a session, PostgreSQL) builds it afresh. Callers only read it."""
+        if not isinstance(reader, Connection) or reader.dialect.name != "sqlite":
+            return cls(reader)
+        version = tuple(reader.exec_driver_sql(_VERSION).one())
+        kept = reader.info.get(_KEPT)
+        if kept is not None and kept[0] == version:
+            return kept[1]  # type: ignore[no-any-return]
+        index = cls(reader)
+        reader.info[_KEPT] = (version, index)
+        return index
 
     def __getitem__(self, state_id: int) -> StateRef:
         return self.by_id[state_id]
