@@ -212,7 +212,7 @@ def query_plans(db: Path | str) -> dict[str, list[tuple[str, list[str]]]]:
     from timeline.timeline_rows import BrowseFilter
 
     wanted = {
-        f"in force on {IN_FORCE_ON}": BrowseFilter(period_from=IN_FORCE_ON, period_to=IN_FORCE_ON),
+        f"in force on {IN_FORCE_ON}": BrowseFilter(period=IN_FORCE_ON),
         f"party {PARTY}": BrowseFilter(party=PARTY),
         f"strength {STRENGTH} or more": BrowseFilter(min_strength=str(STRENGTH)),
     }

@@ -164,13 +164,6 @@ async def _filters(app: TreatyApp, view: TimelineView, clock: FilterClock) -> Fi
     def set_input(widget_id: str, value: str) -> Callable[[], None]:
         return lambda: setattr(screen.query_one(widget_id, Input), "value", value)
 
-    def set_period(value: str) -> Callable[[], None]:
-        def change() -> None:
-            screen.query_one("#from", Input).value = value
-            screen.query_one("#to", Input).value = value
-
-        return change
-
     async def measured(name: str, changes: list[Callable[[], None]]) -> None:
         figures[name] = [await clock.after(change, view) for change in changes]
         figures[name + "_counted"] = clock.counted[-len(changes) :]
@@ -181,7 +174,7 @@ async def _filters(app: TreatyApp, view: TimelineView, clock: FilterClock) -> Fi
     for name, changes, clear in (
         ("search_keystrokes", typing, set_input("#search", "")),
         ("party", [set_input("#party", PARTY)], set_input("#party", "")),
-        ("in_force", [set_period(IN_FORCE_ON)], set_period("")),
+        ("in_force", [set_input("#period", IN_FORCE_ON)], set_input("#period", "")),
         ("strength", [lambda: setattr(strength, "value", str(STRENGTH))], strength.clear),
     ):
         await measured(name, changes)

@@ -34,7 +34,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 FILTERS = {  # and the rows between anchors
     "every treaty": (BrowseFilter(), EVERY),
     "strength 3 or more": (BrowseFilter(min_strength="3"), EVERY),
-    "in force in the 1960s": (BrowseFilter(period_from="1960", period_to="1969"), EVERY),
+    "in force in the 1960s": (BrowseFilter(period="1960..1969"), EVERY),
     "party USA": (BrowseFilter(party="USA"), 3),  # a party has few of 1,500 treaties
 }
 

@@ -18,7 +18,7 @@ from timeline.timeline_rows import BrowseFilter
 
 engine = open_database(sys.argv[1]).engine
 wanted = BrowseFilter(
-    party="PRK", period_from="1950", period_to="1990", min_strength="2", text="mutual"
+    party="PRK", period="1950..1990", min_strength="2", text="mutual"
 )
 state = apply_filter(engine, wanted)
 page = fetch_page(engine, state.filter, 0, state.count)

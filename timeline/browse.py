@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
+import reprlib
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
@@ -21,8 +23,16 @@ from timeline.strength import parse_strength
 from timeline.text_checks import search_problem
 from timeline.timeline_rows import PAGE_SIZE, BrowseFilter, BrowseState, EventMark, TimelineRow
 
+# Between the two dates of the period box: "..", or "to" or a dash between spaces (a date itself
+# may hold a hyphen, as in 1961-07-06).
+_PERIOD_SEPARATOR = re.compile(r"\.\.|\s+(?:to|[\u2013\u2014-])\s+", re.IGNORECASE)
 # Counting stops here when a filter is applied; the view then asks for the exact figure.
 COUNT_AT_ONCE = 20_000
+
+
+_ECHO = reprlib.Repr()
+_ECHO.maxstring = 40
+_echo = _ECHO.repr
 
 
 def to_query_filter(
@@ -39,11 +49,12 @@ def to_query_filter(
         lineage = index.lineage(state)
         state_ids = tuple(s.id for s in lineage)
         words.append("party " + " / ".join(s.short_name for s in lineage))
-    start: PartialDate | None = parse_optional_date(wanted.period_from)
-    end: PartialDate | None = parse_optional_date(wanted.period_to)
+    start, end = period_ends(wanted.period)
     if start and end and end.last_day < start.first_day:
         raise ValueError(f"the period ends ({end.display()}) before it starts ({start.display()})")
-    if start or end:
+    if start is not None and start == end:
+        words.append(f"in force {'on' if start.precision == 'day' else 'in'} {start.display()}")
+    elif start or end:
         words.append(
             f"in force {start.display() if start else '...'} to {end.display() if end else '...'}"
         )
@@ -64,6 +75,24 @@ def to_query_filter(
         text=text,
     )
     return query_filter, ", ".join(words) or "all treaties"
+
+
+def period_ends(typed: str) -> tuple[PartialDate | None, PartialDate | None]:
+    """The period box's first and last dates: "1961" or "6 July 1961" is that year or day,
+    "1950..1990" (or "1950 to 1990", "1950 – 1990") a span, and "1950.." or "..1990" a span
+    open at one end. ValueError, with a message for the filter bar, for anything else."""
+    text = typed.strip()
+    if not text:
+        return None, None
+    parts = _PERIOD_SEPARATOR.split(text)
+    if len(parts) > 2:
+        raise ValueError(
+            f"the period: give one date or two (1950..1990), not {len(parts)} ({_echo(text)})"
+        )
+    if len(parts) == 1:
+        day = parse_optional_date(text)
+        return day, day
+    return parse_optional_date(parts[0]), parse_optional_date(parts[1])
 
 
 def apply_filter(engine: Engine, wanted: BrowseFilter, today: dt.date | None = None) -> BrowseState:

@@ -29,14 +29,13 @@ class BrowseFilter(NamedTuple):
     """What the user typed in the filter bar, as text."""
 
     party: str = ""
-    period_from: str = ""
-    period_to: str = ""
+    period: str = ""  # when in force: a date (1961, July 1961) or FROM..TO, either end open
     min_strength: str = ""
     text: str = ""
 
     @property
     def empty(self) -> bool:
-        return not any((self.party, self.period_from, self.period_to, self.min_strength, self.text))
+        return not any((self.party, self.period, self.min_strength, self.text))
 
 
 class EventMark(NamedTuple):

@@ -134,6 +134,26 @@ async def test_search_and_clear(app: TreatyApp) -> None:
         assert app.screen.query_one("#search", Input).value == ""
 
 
+async def test_the_period_box_keeps_the_treaties_in_force_then(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#period", Input).focus()
+        await pilot.press(*"1961-07-06")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert rows(app) == ["sino-soviet-1950", "ussr-dprk-1961"]
+        assert status(app).startswith("2 treaties · in force on 6 July 1961")
+        await pilot.press("ctrl+a", "ctrl+k", *"2000 to 2024")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert rows(app) == ["prc-dprk-1961", "russia-dprk-2000", "russia-dprk-2024"]
+        assert status(app).startswith("3 treaties · in force 2000 to 2024")
+        await pilot.press("ctrl+a", "ctrl+k", *"2000..1990")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "Filter not applied: the period ends (1990) before it starts (2000)" in status(app)
+
+
 async def test_enter_opens_the_detail_and_lineage_navigates(app: TreatyApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

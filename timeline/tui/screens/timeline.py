@@ -47,8 +47,7 @@ class TimelineScreen(Screen[None]):
         yield TitleBar()
         with Horizontal(id="filters"):
             yield Input(placeholder="party: PRK, Russia, 731", id="party")
-            yield Input(placeholder="in force from", id="from")
-            yield Input(placeholder="to", id="to")
+            yield Input(placeholder="in force: 1950..1990", id="period")
             yield StrengthPicker(id="strength")
             yield Input(placeholder="search titles  (/)", id="search")
         yield Static("Opening the database…", id="status")
@@ -82,8 +81,7 @@ class TimelineScreen(Screen[None]):
     def current_filter(self) -> BrowseFilter:
         return BrowseFilter(
             party=self.query_one("#party", Input).value,
-            period_from=self.query_one("#from", Input).value,
-            period_to=self.query_one("#to", Input).value,
+            period=self.query_one("#period", Input).value,
             min_strength=self.query_one("#strength", StrengthPicker).value,
             text=self.query_one("#search", Input).value,
         )
@@ -214,7 +212,7 @@ class TimelineScreen(Screen[None]):
         self.view.focus()
 
     def action_clear_filters(self) -> None:
-        for input_id in ("party", "from", "to", "search"):
+        for input_id in ("party", "period", "search"):
             self.query_one(f"#{input_id}", Input).value = ""
         self.query_one("#strength", StrengthPicker).clear()
         self.view.focus()
