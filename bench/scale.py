@@ -192,6 +192,9 @@ def browse_rows(db: Path | str, label: str) -> list[Row]:
         timed("jump to the middle", [f["jumps"][0][1]], STALL_S, "no stall"),
         timed("jump anywhere (10%..90%)", jumps, STALL_S, "no stall"),
         filtered(f"search keystroke '{SEARCH_WORD}'", "search_keystrokes"),
+        timed(
+            f"jump anywhere in the search '{SEARCH_WORD}'", f["search_jumps"], STALL_S, "no stall"
+        ),
         filtered(f"party filter {PARTY}", "party"),
         filtered(f"in force on {IN_FORCE_ON}", "in_force"),
         filtered(f"strength {STRENGTH} or more", "strength"),

@@ -157,7 +157,8 @@ class FilterClock:
 
 
 async def _filters(app: TreatyApp, view: TimelineView, clock: FilterClock) -> Figures:
-    """Each filter set and then cleared: its times to rows shown and to the exact count."""
+    """Each filter set and then cleared: its times to rows shown and to the exact count; and
+    jumps through the search's rows, once its exact count is in."""
     screen = app.screen
     figures: Figures = {}
 
@@ -178,6 +179,13 @@ async def _filters(app: TreatyApp, view: TimelineView, clock: FilterClock) -> Fi
         ("strength", [lambda: setattr(strength, "value", str(STRENGTH))], strength.clear),
     ):
         await measured(name, changes)
+        if name == "search_keystrokes":
+            count = view.state.count  # type: ignore[union-attr]
+            keys = Keys()
+            figures["search_jumps"] = [
+                await keys.timed(view, lambda s=share, n=count: view.action_jump(int(n * s)))
+                for share in JUMPS
+            ]
         await clock.after(clear, view)
     return figures
 
@@ -268,6 +276,7 @@ def print_table(figures: Figures) -> None:
         ("jump to the first row", figures["jump_start"]),
         *((f"jump to {share:.0%} of the rows", [t]) for share, t in figures["jumps"]),
         (f"search '{SEARCH_WORD}', each keystroke", figures["search_keystrokes"]),
+        (f"search '{SEARCH_WORD}', jumps to 10%..90% of its rows", figures["search_jumps"]),
         (f"party filter '{PARTY}'", figures["party"]),
         (f"in force on {IN_FORCE_ON}", figures["in_force"]),
         (f"strength {STRENGTH} or more", figures["strength"]),

@@ -27,6 +27,7 @@ from db.search import (
     search_words,
     sqlite_matches,
     timeline_key,
+    timeline_key_parts,
 )
 from db.tables import event, state, treaty, treaty_party
 
@@ -116,6 +117,31 @@ def _indexed_words(f: TreatyFilter, dialect: str) -> list[str] | None:
     return search_words(f.text) or None
 
 
+def _words_alone(reader: Reader, f: TreatyFilter) -> list[str] | None:
+    """The words of a filter that is words and nothing else, on SQLite: its rows are the
+    index's matches, in the index's own order. None for any other filter."""
+    words = _indexed_words(f, dialect_of(reader))
+    if words is not None and replace(f, text=None) == TreatyFilter():
+        return words
+    return None
+
+
+def _index_step(
+    reader: Reader, words: list[str], skip: int, after: int | None = None, backward: bool = False
+) -> int | None:
+    """The index's rowid `skip` matches on from `after` (not counted; from the first or, going
+    `backward`, the last match when None), read from the index alone: stepping over matches
+    there costs a small share of joining each to its treaty (a tenth of a millisecond a
+    thousand against 3 ms)."""
+    rowid = search_table().c.rowid
+    step = select(rowid).where(sqlite_matches(words))
+    if after is not None:
+        step = step.where(rowid < after if backward else rowid > after)
+    order = rowid.desc() if backward else rowid
+    found = reader.execute(step.order_by(order).offset(skip).limit(1)).scalar()
+    return None if found is None else int(found)
+
+
 def _title_holds(text: str, dialect: str) -> Any:
     """The treaty's titles hold every word of `text`, each as the start of a word. SQLite
     answers from its full-text index; PostgreSQL from its tsvector index, except for
@@ -202,13 +228,25 @@ def treaty_rows(
 ) -> list[Any]:
     """One page of light rows in timeline order, by position. With `count` given, a page in
     the second half is counted from the end, so no page skips more than half the rows."""
+    words = _words_alone(reader, f)
     if count is not None and offset > count // 2:
         wanted = min(limit, count - offset)
         if wanted <= 0:
             return []
         from_end = max(count - offset - limit, 0)
-        statement, _ = _page(reader, f, descending=True, walk=from_end == 0)
+        statement, rowid = _page(reader, f, descending=True, walk=from_end == 0)
+        if words is not None and from_end:
+            boundary = _index_step(reader, words, from_end - 1, backward=True)
+            if boundary is None:
+                return []
+            statement, from_end = statement.where(rowid < boundary), 0
         return list(reversed(_rows(reader, statement.offset(from_end).limit(wanted))))
+    if words is not None and offset:
+        boundary = _index_step(reader, words, offset - 1)
+        if boundary is None:
+            return []
+        statement, rowid = _page(reader, f, descending=False, walk=True)
+        return _rows(reader, statement.where(rowid > boundary).limit(limit))
     return _rows(reader, page_select(reader, f, offset, limit))
 
 
@@ -219,8 +257,14 @@ def rows_after(
     (for a dated key only: an anchor, see anchors())."""
     statement, rowid = _page(reader, f, descending=False, walk=True)
     if rowid is not None:
-        later = rowid > timeline_key(key.signed_on, key.id)
-        return _rows(reader, statement.where(later).offset(skip).limit(limit))
+        after = timeline_key(key.signed_on, key.id)
+        words = _words_alone(reader, f)
+        if words is not None and skip:
+            found = _index_step(reader, words, skip - 1, after=after)
+            if found is None:
+                return []
+            after, skip = found, 0
+        return _rows(reader, statement.where(rowid > after).offset(skip).limit(limit))
     if skip:
         assert key.signed_on is not None, "rows are skipped after a dated key only"
         return _rows(reader, statement.where(_pair() > _pair_of(key)).offset(skip).limit(limit))
@@ -247,6 +291,13 @@ def anchors(
     seek and fewer than `every` steps. Each anchor is found from the one before, so all of
     them together step through the rows once (0.2 s for a million). `stop` ends the work
     early (a filter changed meanwhile), with the anchors found so far."""
+    words = _words_alone(reader, f)
+    if words is not None:
+        return _search_anchors(reader, words, every, stop)
+    if f.text is not None:
+        # Words with other filters, or on PostgreSQL: each step would join every match it
+        # skips to its treaty (0.45 s for 125,000 matches); pages are read by position.
+        return []
     found: list[Anchor] = []
     position, key = every - 1, None
     while not stop():
@@ -259,6 +310,24 @@ def anchors(
         key = key_of(rows[0])
         if key.signed_on is not None:
             found.append((position, key))
+        position += every
+    return found
+
+
+def _search_anchors(
+    reader: Reader, words: list[str], every: int, stop: Callable[[], bool]
+) -> list[Anchor]:
+    """anchors() for words alone, on SQLite: the index's rowid is the timeline key, so the
+    walk steps through the index alone, never reading a treaty (13 ms for 125,000 matches)."""
+    found: list[Anchor] = []
+    position, last = every - 1, None
+    while not stop():
+        last = _index_step(reader, words, every - 1, after=last)
+        if last is None:
+            return found
+        signed_on, treaty_id = timeline_key_parts(last)
+        if signed_on is not None:  # as anchors() keeps them: a dated key only
+            found.append((position, RowKey(signed_on, treaty_id)))
         position += every
     return found
 

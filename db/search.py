@@ -126,6 +126,12 @@ def timeline_key(signed_on: datetime.date | None, treaty_id: int) -> int:
     return (day << ID_BITS) | treaty_id
 
 
+def timeline_key_parts(key: int) -> tuple[datetime.date | None, int]:
+    """timeline_key's signature date and treaty id, back from the rowid."""
+    day = key >> ID_BITS
+    return (datetime.date.fromordinal(day - 1_721_424) if day else None), key & ID_MASK
+
+
 _SEARCH_INDEX = table(SEARCH_TABLE, column("rowid", Integer))
 
 

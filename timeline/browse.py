@@ -159,10 +159,7 @@ def fetch_page(
 def anchors(
     engine: Engine, query_filter: queries.TreatyFilter, stop: Callable[[], bool] = lambda: False
 ) -> list[queries.Anchor]:
-    """The anchors of a filter's rows (db/paging.py's anchors()), for fetch_page; none for a
-    search, whose index steps through its matches far more slowly (seconds for 100,000)."""
-    if query_filter.text is not None:
-        return []
+    """The anchors of a filter's rows (db/paging.py's anchors()), for fetch_page."""
     with engine.connect() as connection:
         return queries.anchors(connection, query_filter, timeline_rows.ANCHOR_EVERY, stop)
 
