@@ -206,7 +206,7 @@ async def measure(db: Path | str, pages: int = 30) -> Figures:
     """Every figure, in seconds (lists where a figure is repeated), counts and megabytes."""
     figures: Figures = {}
     started = time.perf_counter()
-    app = TreatyApp(str(db), today=dt.date(2026, 1, 1))
+    app = TreatyApp(str(db), today=dt.date(2026, 1, 1), freeze_startup=True)  # as run() does
     async with app.run_test(size=SIZE) as pilot:
         await _until(lambda: bool(app.screen.query(TimelineView)))
         view = app.screen.query_one(TimelineView)

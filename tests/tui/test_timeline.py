@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import NamedTuple
@@ -152,6 +153,24 @@ async def test_the_period_box_keeps_the_treaties_in_force_then(app: TreatyApp) -
         await pilot.pause(0.3)
         await settle(pilot)
         assert "Filter not applied: the period ends (1990) before it starts (2000)" in status(app)
+
+
+async def test_the_program_freezes_what_is_alive_once_the_database_is_open(
+    seeded_db: str,
+) -> None:
+    before = gc.get_freeze_count()
+    try:
+        app = TreatyApp(seeded_db, today=TODAY, freeze_startup=True)  # as the command runs it
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.engine is not None and rows(app)
+            assert gc.get_freeze_count() > before + 10_000
+    finally:
+        gc.unfreeze()  # this process goes on to run other apps
+    plain_app = TreatyApp(seeded_db, today=TODAY)
+    async with plain_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert gc.get_freeze_count() == 0
 
 
 async def test_enter_opens_the_detail_and_lineage_navigates(app: TreatyApp) -> None:
