@@ -10,7 +10,7 @@ the database's constraints and triggers see every row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -233,7 +233,7 @@ class BulkWriter(_BatchWriter):
                 created_at=now,
                 updated_at=now,
             )
-        ids = _insert_treaties(connection, [r.treaty for r in batch])
+        ids = _insert_new(connection, TREATY, [r.treaty for r in batch], "slug", _index_key)
         late = [
             {"row_id": ids[r.treaty["slug"]], "target": ids[r.new.replaces]}
             for r in batch
@@ -302,21 +302,29 @@ class BulkWriter(_BatchWriter):
         return snapshot
 
 
-def _insert_treaties(connection: Connection, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert the treaties; their ids by slug. Ids are given in the batch's order, and the rows
-    go in the order the search index files them (db/search.py's timeline_key): in id order, its
-    upkeep took twice as long."""
-    ids = new_ids(connection, TREATY, len(rows))
+def _insert_new(
+    connection: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    key: str,
+    order: Callable[[Mapping[str, Any]], Any] | None = None,
+) -> dict[str, int]:
+    """Insert new rows; their ids by `key`. Ids are given with the rows, in the batch's order,
+    where the database allows (driver_insert.new_ids), and read back by `key` otherwise; given
+    ids let the rows go in `order`."""
+    ids = new_ids(connection, table, len(rows))
     if ids is None:
-        insert_dicts(connection, TREATY, rows)
-        return ids_by(connection, [TREATY.c.slug], TREATY.c.slug, [row["slug"] for row in rows])
-    for row, treaty_id in zip(rows, ids, strict=True):
-        row["id"] = treaty_id
-    insert_dicts(connection, TREATY, sorted(rows, key=_index_key))
-    return {row["slug"]: row["id"] for row in rows}
+        insert_dicts(connection, table, rows)
+        return ids_by(connection, [table.c[key]], table.c[key], [row[key] for row in rows])
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
+    insert_dicts(connection, table, sorted(rows, key=order) if order else rows)
+    return {row[key]: row["id"] for row in rows}
 
 
 def _index_key(row: Mapping[str, Any]) -> int:
+    """Where the search index files a treaty (db/search.py's timeline_key): treaties inserted
+    in this order cost its upkeep half what they did in id order."""
     return timeline_key(row["signed_on"], row["id"])
 
 
@@ -431,7 +439,7 @@ class EventWriter(_BatchWriter):
     def _write(
         self, connection: Connection, batch: list[_NewEvent], changes: list[Prepared]
     ) -> None:
-        ids = _insert_events(connection, [e.row for e in batch])
+        ids = _insert_new(connection, EVENT, [e.row for e in batch], "key")
         links: list[tuple[int, int]] = []
         rows: list[dict[str, Any]] = []
         for e in batch:
@@ -454,15 +462,3 @@ class EventWriter(_BatchWriter):
         sources = cited(e.values.get("sources") or [])
         treaty = e.values.get("treaty") or None
         return {("event", None): snapshots.event_part(e.row, treaty, names, sources)}
-
-
-def _insert_events(connection: Connection, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert the events; their ids by key, given with the rows where the database allows."""
-    ids = new_ids(connection, EVENT, len(rows))
-    if ids is None:
-        insert_dicts(connection, EVENT, rows)
-        return ids_by(connection, [EVENT.c.key], EVENT.c.key, [row["key"] for row in rows])
-    for row, event_id in zip(rows, ids, strict=True):
-        row["id"] = event_id
-    insert_dicts(connection, EVENT, rows)
-    return {row["key"]: row["id"] for row in rows}
