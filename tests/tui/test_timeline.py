@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from db.engine import BROWSE_CACHE_KIB
 from tests.tui.conftest import SIZE, TODAY, plain, settle
 from timeline.timeline_rows import PAGE_SIZE
 from timeline.tui.app import TreatyApp
@@ -171,6 +172,15 @@ async def test_the_program_freezes_what_is_alive_once_the_database_is_open(
     async with plain_app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.sqlite_only("SQLite's page cache")
+async def test_the_app_reads_through_small_page_caches(app: TreatyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with app.engine.connect() as connection:  # type: ignore[attr-defined]
+            size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert size == -BROWSE_CACHE_KIB  # in KiB; SQLite's own is -2000
 
 
 async def test_enter_opens_the_detail_and_lineage_navigates(app: TreatyApp) -> None:

@@ -57,11 +57,13 @@ class TreatyApp(App[None]):
         if first is not None:
             self.call_from_thread(self.timeline_screen.show_first_page, first)
 
+        from db.engine import limit_page_cache
         from db.errors import DatabaseError
         from timeline.database import open_database
 
         try:
             database = open_database(self.db_target)
+            limit_page_cache(database.engine)
         except DatabaseError as error:
             self.call_from_thread(self._cannot_open, str(error))
             return
