@@ -22,6 +22,13 @@ async def settle(pilot: Pilot, rounds: int = 6) -> None:
         await pilot.pause()
 
 
+async def filtered(pilot: Pilot, *keys: str) -> None:
+    """Keys typed into the filter bar, then the filter's run and its rows on screen."""
+    await pilot.press(*keys)
+    await pilot.pause(0.3)  # the filter runs once typing pauses
+    await settle(pilot)
+
+
 def plain(static: Static, width: int = 200) -> str:
     """The text a Static shows, rich renderables included, as a user would read it."""
     console = Console(width=width, record=True, file=io.StringIO())

@@ -16,7 +16,7 @@ from db.audit import USER_ENV_VAR
 from db.errors import DatabaseError
 from db.models import State
 from db.tables import treaty
-from tests.tui.conftest import SIZE, TODAY, plain, settle
+from tests.tui.conftest import SIZE, TODAY, filtered, plain, settle
 from timeline.editing import add_event, add_treaty, edit_treaty
 from timeline.tui.app import TreatyApp
 from timeline.tui.screens.change_log import ChangeLogScreen
@@ -245,9 +245,7 @@ async def test_undo_names_who_changed_it_and_quotes_a_conflict(
 async def test_the_export_dialog_repeats_the_search(app: TreatyApp) -> None:
     async with run(app) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"[Draft] Pact of [/b]")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "slash", *"[Draft] Pact of [/b]")
         await pilot.press("escape", "x")
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import OptionList, Static
 
-from tests.tui.conftest import SIZE, plain, settle
+from tests.tui.conftest import SIZE, filtered, plain, settle
 from timeline.tui.app import TreatyApp
 from timeline.tui.screens.choices import ChoiceList
 from timeline.tui.widgets.strength_picker import StrengthPicker
@@ -16,12 +16,6 @@ FOUNDING_STRENGTHS = [3, 4, 4, 2, 4]  # in timeline order
 def strengths(app: TreatyApp) -> list[int | None]:
     view = app.timeline_screen.view
     return [view.row_at(i).strength for i in range(view.state.count)]  # type: ignore[union-attr]
-
-
-async def filtered(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*keys)
-    await pilot.pause(0.3)  # the filter runs once typing pauses
-    await settle(pilot)
 
 
 async def test_a_digit_sets_the_minimum_and_zero_takes_it_off(app: TreatyApp) -> None:

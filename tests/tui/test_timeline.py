@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from db.engine import BROWSE_CACHE_KIB
-from tests.tui.conftest import SIZE, TODAY, plain, settle
+from tests.tui.conftest import SIZE, TODAY, filtered, plain, settle
 from timeline.timeline_rows import PAGE_SIZE
 from timeline.tui.app import TreatyApp
 from timeline.tui.screens.detail import DetailScreen
@@ -45,9 +45,7 @@ async def test_opens_on_the_timeline_in_time_order(app: TreatyApp) -> None:
 async def test_filter_by_party_as_you_type_reads_4_2_4(app: TreatyApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("p", *"PRK")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "p", *"PRK")
         assert "party North Korea" in status(app)
         view = app.screen.query_one(TimelineView)
         strengths = [view.row_at(i).strength for i in range(view.state.count)]  # type: ignore[union-attr]
@@ -102,22 +100,16 @@ async def test_brackets_in_names_and_filters_are_shown_as_typed(
         view.cursor = rows(app).index("draft-pact-1990")
         await settle(pilot)
         assert title in plain(app.screen.query_one("#preview", Static))
-        await pilot.press("slash", *"[Draft] Pact")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "slash", *"[Draft] Pact")
         assert status(app).startswith('1 treaty · "[Draft] Pact"')
-        await pilot.press("escape", "p", *"[x]")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "escape", "p", *"[x]")
         assert "Filter not applied: no state matches '[x]'" in status(app)
 
 
 async def test_an_unknown_party_is_said_and_the_rows_stay(app: TreatyApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("p", *"Narnia")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "p", *"Narnia")
         assert "Filter not applied" in status(app) and "Narnia" in status(app)
         assert len(rows(app)) == 5
 
@@ -125,13 +117,9 @@ async def test_an_unknown_party_is_said_and_the_rows_stay(app: TreatyApp) -> Non
 async def test_search_and_clear(app: TreatyApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"Sino")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "slash", *"Sino")
         assert rows(app) == ["sino-soviet-1950"]
-        await pilot.press("ctrl+l")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "ctrl+l")
         assert len(rows(app)) == 5
         assert app.screen.query_one("#search", Input).value == ""
 
@@ -140,19 +128,13 @@ async def test_the_period_box_keeps_the_treaties_in_force_then(app: TreatyApp) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#period", Input).focus()
-        await pilot.press(*"1961-07-06")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, *"1961-07-06")
         assert rows(app) == ["sino-soviet-1950", "ussr-dprk-1961"]
         assert status(app).startswith("2 treaties · in force on 6 July 1961")
-        await pilot.press("ctrl+a", "ctrl+k", *"2000 to 2024")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "ctrl+a", "ctrl+k", *"2000 to 2024")
         assert rows(app) == ["prc-dprk-1961", "russia-dprk-2000", "russia-dprk-2024"]
         assert status(app).startswith("3 treaties · in force 2000 to 2024")
-        await pilot.press("ctrl+a", "ctrl+k", *"2000..1990")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "ctrl+a", "ctrl+k", *"2000..1990")
         assert "Filter not applied: the period ends (1990) before it starts (2000)" in status(app)
 
 
@@ -235,9 +217,7 @@ async def test_export_the_filtered_selection(app: TreatyApp, tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("p", *"CHN")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "p", *"CHN")
         await pilot.press("escape", "x")
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)
@@ -265,9 +245,7 @@ async def test_export_the_filtered_selection(app: TreatyApp, tmp_path, monkeypat
 async def test_enter_in_the_search_box_goes_to_what_it_found(app: TreatyApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"2000", "enter")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filtered(pilot, "slash", *"2000", "enter")
         assert isinstance(app.screen.focused, TimelineView)
         assert rows(app) == ["russia-dprk-2000"]
         await pilot.press("enter")  # and Enter there opens it
